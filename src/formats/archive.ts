@@ -1,0 +1,276 @@
+import { createReadStream, read as fsRead, promises as fsp } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { createInflateRaw } from 'node:zlib';
+import yauzl from 'yauzl';
+import type { ArchiveEntry } from './types.ts';
+
+export interface ArchiveFailure {
+  path: string;
+  reason: string;
+}
+
+export interface Archive {
+  entries: ArchiveEntry[];
+  /** Parts of the archive that could not be opened (corrupt nested zip, encrypted entry, ...). */
+  failures: ArchiveFailure[];
+  close(): Promise<void>;
+}
+
+export interface ArchiveOptions {
+  /** How many levels of zips inside the top-level zip are opened (Leaf opens two). */
+  maxNestedDepth?: number;
+}
+
+/** Leaf opens zips nested two levels deep; deeper ones are reported, not opened. */
+const DEFAULT_NESTED_DEPTH = 2;
+/** yauzl's default inflate stream reads 16 KiB at a time; a 1 MiB inflate chunk doubles throughput (libraries.md §3c). */
+const INFLATE_CHUNK = 1 << 20;
+
+/** macOS resource forks and Finder files that zips made on a Mac carry; never data. */
+export function isJunkPath(path: string): boolean {
+  const parts = path.split('/');
+  const base = parts[parts.length - 1] ?? '';
+  return (
+    parts.some((p) => p === '__MACOSX' || p === '_MACOSX') ||
+    base.startsWith('._') ||
+    base === '.DS_Store' ||
+    base === 'Thumbs.db'
+  );
+}
+
+function isZipName(path: string): boolean {
+  return path.toLowerCase().endsWith('.zip');
+}
+
+/**
+ * Opens a zip file or a folder and lists every file inside, descending into nested zips,
+ * without extracting anything: entries are opened on demand as streams.
+ */
+export async function openArchive(path: string, options: ArchiveOptions = {}): Promise<Archive> {
+  const walker = new ArchiveWalker(options.maxNestedDepth ?? DEFAULT_NESTED_DEPTH);
+  try {
+    const stat = await fsp.stat(path);
+    if (stat.isDirectory()) await walker.addFolder(path);
+    else await walker.addZipFile(path, '', 0);
+  } catch (error) {
+    await walker.close();
+    throw error;
+  }
+  return { entries: walker.entries, failures: walker.failures, close: () => walker.close() };
+}
+
+class ArchiveWalker {
+  readonly entries: ArchiveEntry[] = [];
+  readonly failures: ArchiveFailure[] = [];
+  private readonly openZips: yauzl.ZipFile[] = [];
+  private tempDir: string | undefined;
+  private tempCount = 0;
+
+  constructor(private readonly maxNestedDepth: number) {}
+
+  async addFolder(root: string): Promise<void> {
+    const files = await fsp.readdir(root, { recursive: true, withFileTypes: true });
+    const sorted = files
+      .filter((d) => d.isFile())
+      .map((d) => join(d.parentPath ?? d.path, d.name))
+      .sort();
+    for (const file of sorted) {
+      const innerPath = relative(root, file).split(sep).join('/');
+      if (isJunkPath(innerPath)) continue;
+      if (isZipName(innerPath)) {
+        await this.addZipFile(file, innerPath + '!/', 1);
+        continue;
+      }
+      const { size } = await fsp.stat(file);
+      this.entries.push({ path: innerPath, innerPath, size, open: async () => createReadStream(file) });
+    }
+  }
+
+  /** `prefix` is the user-visible path of the zip itself followed by "!/" (empty for the upload). */
+  async addZipFile(file: string, prefix: string, depth: number): Promise<void> {
+    const zip = await openZip(file);
+    this.openZips.push(zip);
+    const nested: { entry: yauzl.Entry; path: string }[] = [];
+    for await (const entry of listEntries(zip)) {
+      const innerPath = entry.fileName;
+      if (innerPath.endsWith('/') || isJunkPath(innerPath)) continue;
+      const path = prefix + innerPath;
+      if ((entry.generalPurposeBitFlag & 0x1) !== 0) {
+        this.failures.push({ path, reason: 'the file is encrypted (password-protected zip entries cannot be read)' });
+        continue;
+      }
+      if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
+        this.failures.push({ path, reason: `unsupported zip compression method ${entry.compressionMethod}` });
+        continue;
+      }
+      if (isZipName(innerPath)) {
+        nested.push({ entry, path });
+        continue;
+      }
+      this.entries.push({ path, innerPath, size: entry.uncompressedSize, open: () => openEntry(zip, entry) });
+    }
+    for (const { entry, path } of nested) {
+      if (depth >= this.maxNestedDepth) {
+        this.failures.push({ path, reason: `zip nested more than ${this.maxNestedDepth} levels deep was not opened` });
+        continue;
+      }
+      try {
+        // A zip needs random access to its central directory, so a nested one is spooled to disk first.
+        const spooled = await this.spool(await openEntry(zip, entry));
+        await this.addZipFile(spooled, path + '!/', depth + 1);
+      } catch (error) {
+        this.failures.push({ path, reason: `nested zip could not be opened: ${(error as Error).message}` });
+      }
+    }
+  }
+
+  private async spool(stream: Readable): Promise<string> {
+    this.tempDir ??= await fsp.mkdtemp(join(tmpdir(), 'furrow-nested-'));
+    const target = join(this.tempDir, `${this.tempCount++}.zip`);
+    const handle = await fsp.open(target, 'w');
+    try {
+      await pipeline(stream, handle.createWriteStream({ autoClose: false }));
+    } finally {
+      await handle.close();
+    }
+    return target;
+  }
+
+  async close(): Promise<void> {
+    for (const zip of this.openZips) zip.close();
+    this.openZips.length = 0;
+    if (this.tempDir) await fsp.rm(this.tempDir, { recursive: true, force: true });
+  }
+}
+
+async function* listEntries(zip: yauzl.ZipFile): AsyncGenerator<yauzl.Entry> {
+  while (true) {
+    const next = await new Promise<yauzl.Entry | null>((resolve, reject) => {
+      const onEntry = (entry: yauzl.Entry) => {
+        cleanup();
+        resolve(entry);
+      };
+      const onEnd = () => {
+        cleanup();
+        resolve(null);
+      };
+      const onError = (error: Error) => {
+        cleanup();
+        reject(error);
+      };
+      const cleanup = () => {
+        zip.off('entry', onEntry);
+        zip.off('end', onEnd);
+        zip.off('error', onError);
+      };
+      zip.on('entry', onEntry);
+      zip.on('end', onEnd);
+      zip.on('error', onError);
+      zip.readEntry();
+    });
+    if (next === null) return;
+    yield next;
+  }
+}
+
+function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
+  const deflated = entry.compressionMethod === 8;
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, { decompress: deflated ? false : true }, (error, stream) => {
+      if (error) return reject(error);
+      if (!deflated) return resolve(stream);
+      const inflate = createInflateRaw({ chunkSize: INFLATE_CHUNK });
+      stream.on('error', (e) => inflate.destroy(e));
+      resolve(stream.pipe(inflate));
+    });
+  });
+}
+
+/** Reads a file through one descriptor, hiding `shift` leading bytes (junk some tools prepend to zips). */
+class ShiftedFileReader extends yauzl.RandomAccessReader {
+  constructor(
+    private readonly file: string,
+    private readonly fd: number,
+    private readonly shift: number,
+  ) {
+    super();
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    // A stream of its own descriptor: streams sharing the reader's descriptor closed it when destroyed.
+    return createReadStream(this.file, { start: start + this.shift, end: end + this.shift - 1 });
+  }
+
+  // yauzl's default read() goes through a stream per call; a positioned read is much cheaper for the many small central-directory reads.
+  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
+    fsRead(this.fd, buffer, offset, length, position + this.shift, (error, bytesRead) => {
+      if (error) return callback(error);
+      callback(bytesRead < length ? new Error('unexpected end of file') : null);
+    });
+  }
+}
+
+async function openZip(file: string): Promise<yauzl.ZipFile> {
+  const handle = await fsp.open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const shift = await leadingJunkBytes(handle, size);
+    const reader = new ShiftedFileReader(file, handle.fd, shift);
+    const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
+      yauzl.fromRandomAccessReader(
+        reader,
+        size - shift,
+        { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false },
+        (error, zipfile) => (error ? reject(error) : resolve(zipfile)),
+      );
+    });
+    // The descriptor belongs to the reader from here on; closing the zip closes it.
+    reader.on('close', () => void handle.close());
+    return zip;
+  } catch (error) {
+    await handle.close();
+    throw new Error(`not a readable zip archive (${(error as Error).message})`);
+  }
+}
+
+const EOCD_SIGNATURE = 0x06054b50;
+const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
+const ZIP64_EOCD_SIGNATURE = 0x06064b50;
+
+/**
+ * Zip offsets count from the first byte of the archive; when a tool prepended bytes (a
+ * self-extractor stub, a corrupt stream), every offset is off by that many. The end-of-central-
+ * directory record tells where the directory should start, so the difference is the junk size.
+ */
+async function leadingJunkBytes(handle: fsp.FileHandle, size: number): Promise<number> {
+  const tailLength = Math.min(size, 22 + 0xffff);
+  const tail = Buffer.alloc(tailLength);
+  await handle.read(tail, 0, tailLength, size - tailLength);
+  for (let i = tailLength - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) !== EOCD_SIGNATURE) continue;
+    const eocdPos = size - tailLength + i;
+    const cdSize = tail.readUInt32LE(i + 12);
+    const cdOffset = tail.readUInt32LE(i + 16);
+    if (cdOffset === 0xffffffff && i >= 20 && tail.readUInt32LE(i - 20) === ZIP64_LOCATOR_SIGNATURE) {
+      const recorded = Number(tail.readBigUInt64LE(i - 20 + 8));
+      const actual = await findBackwards(handle, ZIP64_EOCD_SIGNATURE, eocdPos - 20, recorded);
+      return actual === undefined ? 0 : actual - recorded;
+    }
+    const shift = eocdPos - cdSize - cdOffset;
+    return shift > 0 ? shift : 0;
+  }
+  return 0;
+}
+
+/** The ZIP64 end record normally sits right before its locator; look back a little in case of extensible data. */
+async function findBackwards(handle: fsp.FileHandle, signature: number, before: number, atLeast: number): Promise<number | undefined> {
+  const window = Math.min(before - atLeast, 4096);
+  if (window < 56) return before - 56 >= 0 ? before - 56 : undefined;
+  const buf = Buffer.alloc(window);
+  await handle.read(buf, 0, window, before - window);
+  for (let i = window - 56; i >= 0; i--) if (buf.readUInt32LE(i) === signature) return before - window + i;
+  return undefined;
+}
