@@ -1,4 +1,4 @@
-import { createReadStream, read as fsRead, promises as fsp } from 'node:fs';
+import { createReadStream, createWriteStream, read as fsRead, promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -130,12 +130,7 @@ class ArchiveWalker {
   private async spool(stream: Readable): Promise<string> {
     this.tempDir ??= await fsp.mkdtemp(join(tmpdir(), 'furrow-nested-'));
     const target = join(this.tempDir, `${this.tempCount++}.zip`);
-    const handle = await fsp.open(target, 'w');
-    try {
-      await pipeline(stream, handle.createWriteStream({ autoClose: false }));
-    } finally {
-      await handle.close();
-    }
+    await pipeline(stream, createWriteStream(target));
     return target;
   }
 
@@ -179,7 +174,7 @@ async function* listEntries(zip: yauzl.ZipFile): AsyncGenerator<yauzl.Entry> {
 function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
   const deflated = entry.compressionMethod === 8;
   return new Promise((resolve, reject) => {
-    zip.openReadStream(entry, { decompress: deflated ? false : true }, (error, stream) => {
+    zip.openReadStream(entry, deflated ? { decompress: false } : {}, (error, stream) => {
       if (error) return reject(error);
       if (!deflated) return resolve(stream);
       const inflate = createInflateRaw({ chunkSize: INFLATE_CHUNK });
