@@ -1,0 +1,36 @@
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import cliProgress from 'cli-progress';
+import { convertInput, type ConvertProgress } from '../convert-input.ts';
+import type { ConvertSettings } from '../pipeline.ts';
+
+/** Converts one input and writes report.json; returns the exit code: 0 when an operation converted, 1 when none did, 2 when the input cannot be used. */
+export async function runConvert(input: string, outDir: string, settings: ConvertSettings): Promise<number> {
+  try {
+    await stat(input);
+  } catch {
+    console.error(`furrow: input not found: ${input}`);
+    return 2;
+  }
+  await mkdir(outDir, { recursive: true });
+  const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'converting [{bar}] {value}/{total} operations {current}', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  const progress: ConvertProgress = {
+    start: (total) => bar?.start(total, 0, { current: '' }),
+    operationDone: (op) => bar?.increment({ current: `${op.dir} ${op.status}` }),
+  };
+  let report;
+  try {
+    report = await convertInput(input, outDir, settings, progress);
+  } catch (error) {
+    bar?.stop();
+    const reason = (error as Error).message;
+    await writeFile(join(outDir, 'report.json'), JSON.stringify({ operations: [], failures: [{ path: input, reason }] }, null, 2) + '\n');
+    console.error(`furrow: ${reason}`);
+    return 1;
+  }
+  bar?.stop();
+  await writeFile(join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+  const converted = report.operations.filter((op) => op.status === 'processed').length;
+  if (process.stderr.isTTY) console.error(`${converted} of ${report.operations.length} operations converted, ${report.failures.length} failures; see ${join(outDir, 'report.json')}`);
+  return converted > 0 ? 0 : 1;
+}

@@ -1,0 +1,40 @@
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { FURROW_VERSION } from '../version.ts';
+import { runConvert } from './convert.ts';
+import type { UnitSystem } from '../model/properties.ts';
+
+const UNIT_SYSTEMS: readonly UnitSystem[] = ['default', 'imperial', 'metric'];
+
+function unitSystem(value: string): UnitSystem {
+  const lower = value.toLowerCase();
+  if (!(UNIT_SYSTEMS as readonly string[]).includes(lower)) throw new InvalidArgumentError(`expected one of ${UNIT_SYSTEMS.join(', ')}`);
+  return lower as UnitSystem;
+}
+
+const program = new Command()
+  .name('furrow')
+  .description('Turns farm machine files into standardized GeoJSON.')
+  .version(FURROW_VERSION)
+  .exitOverride();
+
+program
+  .command('convert')
+  .description('convert every operation found in a zip or folder')
+  .argument('<input>', 'a .zip file or a folder with machine data')
+  .requiredOption('-o, --out <dir>', 'folder to write report.json and one folder per operation into')
+  .option('--units <system>', 'unit system of the standard outputs: default (source units), imperial or metric', unitSystem, 'default' as UnitSystem)
+  .action(async (input: string, options: { out: string; units: UnitSystem }) => {
+    process.exitCode = await runConvert(input, options.out, { units: options.units });
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end here too, with exit code 0.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    console.error(`furrow: ${(error as Error).message}`);
+    process.exitCode = 2;
+  }
+}

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { openArchive, type ArchiveFailure } from './formats/archive.ts';
+import { detectDatasets } from './formats/detect.ts';
+import { DRIVERS } from './formats/registry.ts';
+import type { Dataset, Driver, OperationMeta } from './formats/types.ts';
+import { convertOperation, type ConvertSettings, type OperationResult } from './pipeline.ts';
+
+export interface ReportOperation {
+  id: string;
+  dir: string;
+  fileFormat: string;
+  provider: string;
+  operationType: string;
+  status: 'processed' | 'failed';
+  statusDetails: string;
+  warnings: string[];
+}
+
+export interface ConversionReport {
+  operations: ReportOperation[];
+  failures: ArchiveFailure[];
+}
+
+export interface ConvertProgress {
+  /** Called once the operations are known, before any is converted. */
+  start?(operationCount: number): void;
+  operationDone?(operation: ReportOperation, result: OperationResult): void;
+}
+
+/** A stable id per operation, derived from where it sits in the input, so the same input always yields the same ids. */
+function operationId(datasetRoot: string, meta: OperationMeta): string {
+  const hex = createHash('sha1').update(`${datasetRoot}\n${meta.id}`).digest('hex');
+  // Shaped as an RFC 4122 name-based (version 5) UUID, as Leaf's file ids are UUIDs.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function folderName(text: string): string {
+  return text.replace(/!\//g, '_').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+|_+$/g, '') || 'dataset';
+}
+
+/**
+ * Converts every operation found in a zip or folder into `outDir/<dataset>/<operation>/`.
+ * A dataset or operation that cannot be read fails alone and is reported; nothing here throws
+ * for bad content, only for an input that cannot be opened at all.
+ */
+export async function convertInput(input: string, outDir: string, settings: ConvertSettings, progress: ConvertProgress = {}, drivers: readonly Driver[] = DRIVERS): Promise<ConversionReport> {
+  const archive = await openArchive(input);
+  const report: ConversionReport = { operations: [], failures: [...archive.failures] };
+  try {
+    const datasets = await detectDatasets(archive.entries, drivers);
+    if (datasets.length === 0) report.failures.push({ path: '', reason: 'No valid files found: no supported machine data was recognised in the input' });
+    const driverOf = new Map(drivers.map((d) => [d.name, d]));
+    const planned: { dataset: Dataset; sources: Awaited<ReturnType<Driver['read']>>; folder: string }[] = [];
+    const usedFolders = new Set<string>();
+    for (const dataset of datasets) {
+      try {
+        const sources = await driverOf.get(dataset.driver)!.read(dataset);
+        if (sources.length === 0) report.failures.push({ path: dataset.root, reason: 'no operations (planting, application, harvest or tillage) were found in this data' });
+        let folder = folderName(dataset.root || dataset.fileFormat);
+        for (let n = 2; usedFolders.has(folder); n++) folder = `${folderName(dataset.root || dataset.fileFormat)}-${n}`;
+        usedFolders.add(folder);
+        planned.push({ dataset, sources, folder });
+      } catch (error) {
+        report.failures.push({ path: dataset.root, reason: (error as Error).message });
+      }
+    }
+    progress.start?.(planned.reduce((n, p) => n + p.sources.length, 0));
+    for (const { dataset, sources, folder } of planned) {
+      for (const source of sources) {
+        const dir = `${folder}/${folderName(source.meta.id)}`;
+        const result = await convertOperation(source, join(outDir, dir), settings);
+        const operation: ReportOperation = {
+          id: operationId(dataset.root, source.meta),
+          dir,
+          fileFormat: source.meta.fileFormat,
+          provider: source.meta.provider,
+          operationType: source.meta.operationType,
+          status: result.status,
+          statusDetails: result.statusDetails,
+          warnings: result.warnings,
+        };
+        report.operations.push(operation);
+        progress.operationDone?.(operation, result);
+      }
+    }
+  } finally {
+    await archive.close();
+  }
+  return report;
+}

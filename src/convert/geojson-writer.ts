@@ -1,0 +1,79 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+
+/**
+ * Streams a GeoJSON FeatureCollection to a file, one Feature per line, waiting for the disk when
+ * the stream's buffer is full so memory stays bounded whatever the number of points.
+ * `foreign` members (RFC 7946 §6.1) carry Furrow's version and the reader that made the data.
+ */
+export class FeatureCollectionWriter {
+  private count = 0;
+  private constructor(private readonly out: WriteStream) {}
+
+  static async open(path: string, foreign: Record<string, unknown>): Promise<FeatureCollectionWriter> {
+    const out = createWriteStream(path, { highWaterMark: 1 << 20 });
+    await once(out, 'open');
+    const writer = new FeatureCollectionWriter(out);
+    const members = Object.entries(foreign)
+      .map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)},`)
+      .join('');
+    await writer.write(`{"type":"FeatureCollection",${members}"features":[`);
+    return writer;
+  }
+
+  /** Appends serialized Features (each a complete JSON object). */
+  async add(features: readonly string[]): Promise<void> {
+    if (features.length === 0) return;
+    const text = (this.count === 0 ? '\n' : ',\n') + features.join(',\n');
+    this.count += features.length;
+    await this.write(text);
+  }
+
+  get featureCount(): number {
+    return this.count;
+  }
+
+  async close(): Promise<void> {
+    await this.write('\n]}\n');
+    this.out.end();
+    await once(this.out, 'close');
+  }
+
+  /** Stops writing after a failure; the partial file is the caller's to delete. */
+  abort(): void {
+    this.out.destroy();
+  }
+
+  private async write(text: string): Promise<void> {
+    if (!this.out.write(text)) await once(this.out, 'drain');
+  }
+}
+
+/** Coordinates from ISO 11783 logs have 1e-7° resolution (≈1 cm); more digits would be noise from the float scaling. */
+export function formatCoordinate(value: number): string {
+  return String(Math.round(value * 1e7) / 1e7);
+}
+
+/** Values keep 6 decimals: finer than any sensor logs, and it drops float noise such as 0.30000000000000004. */
+export function formatValue(value: number): string {
+  return String(Math.round(value * 1e6) / 1e6);
+}
+
+/**
+ * ISO 8601 timestamps for points logged every second or faster: the date-time part is cached per
+ * second, because `Date#toISOString` per point is a measurable share of conversion time.
+ */
+export class TimestampFormatter {
+  private second = NaN;
+  private prefix = '';
+
+  format(epochMs: number): string {
+    const second = Math.floor(epochMs / 1000);
+    if (second !== this.second) {
+      this.second = second;
+      this.prefix = new Date(second * 1000).toISOString().slice(0, 19);
+    }
+    const ms = Math.round(epochMs - second * 1000);
+    return `${this.prefix}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
+  }
+}

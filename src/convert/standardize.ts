@@ -1,0 +1,282 @@
+import type { PointBatch } from '../model/batch.ts';
+import { emptyBatch } from '../model/batch.ts';
+import { lookupCrop, dryFromWet, volumeFromMass } from '../model/crops.ts';
+import type { StandardProperty, UnitSystem } from '../model/properties.ts';
+import { targetUnit } from '../model/properties.ts';
+import { converter } from '../model/units.ts';
+import type { ColumnSpec, OperationMeta } from '../formats/types.ts';
+import { bearingDegrees, distanceMeters } from './geodesy.ts';
+
+/**
+ * A segment longer in time than this, or faster than MAX_PLAUSIBLE_SPEED, is a gap in the log
+ * (machine switched off, moved to another field): it gets its true `distance` but covers no area.
+ */
+const MAX_GAP_SECONDS = 30;
+const MAX_PLAUSIBLE_SPEED = 25; // m/s, 90 km/h: no field operation runs faster
+
+/** Properties that the source logs directly and that only need a unit conversion. */
+const DIRECT_NUMERIC: readonly StandardProperty[] = [
+  'elevation',
+  'equipmentWidth',
+  'speed',
+  'seedRate',
+  'seedRateTarget',
+  'seedDepth',
+  'downForce',
+  'singulation',
+  'appliedRate',
+  'appliedRateTarget',
+  'harvestMoisture',
+  'cropFlow',
+  'tillageDepthActual',
+  'tillageDepthTarget',
+  'fuelUsed',
+  'sectionId',
+  'proteinPercentage',
+];
+
+interface DirectColumn {
+  property: StandardProperty;
+  key: string;
+  toTarget: (v: number) => number;
+  toBase?: (v: number) => number;
+}
+
+/** Base units the derivations work in, whatever the source or the output system. */
+const BASE = { length: 'm', speed: 'm/s', area: 'm2', massPerArea: 'kg/ha', mass: 'kg', volume: 'm3', volumePerArea: 'm3/ha', ratio: 'percentage' } as const;
+
+/**
+ * Turns a source's columns into Leaf's standard per-point properties in the chosen unit system,
+ * deriving what the source does not log (distance, heading, speed, area, masses, volumes, dry
+ * values). Stateful across batches: each point's distance and heading are measured from the
+ * previous point of the operation.
+ */
+export class Standardizer {
+  /** Unit of every numeric standard property this operation produces, in output order. */
+  readonly units = new Map<StandardProperty, string>();
+  readonly warnings: string[] = [];
+  private readonly direct: DirectColumn[] = [];
+  private readonly recordingKey: string | undefined;
+  private readonly crop: ReturnType<typeof lookupCrop>;
+  private readonly has: Set<StandardProperty>;
+  private readonly massPerAreaBase?: (v: number) => number;
+  private readonly volumePerAreaBase?: (v: number) => number;
+  private readonly dryMassPerAreaBase?: (v: number) => number;
+  private readonly massPerAreaKey?: string;
+  private readonly volumePerAreaKey?: string;
+  private readonly dryMassPerAreaKey?: string;
+  private readonly out: Record<string, (v: number) => number> = {};
+  private prevLon = NaN;
+  private prevLat = NaN;
+  private prevTime = NaN;
+  private prevSpeed = NaN;
+
+  constructor(
+    private readonly meta: OperationMeta,
+    system: UnitSystem,
+  ) {
+    const byProperty = new Map<StandardProperty, ColumnSpec>();
+    for (const column of meta.columns) {
+      if (column.standard && !byProperty.has(column.standard)) byProperty.set(column.standard, column);
+    }
+    this.has = new Set(byProperty.keys());
+    this.crop = meta.crop ? lookupCrop(meta.crop) : undefined;
+
+    const addUnit = (property: StandardProperty, sourceUnit: string): string => {
+      const unit = targetUnit(property, system, sourceUnit);
+      this.units.set(property, unit);
+      return unit;
+    };
+    /** A derived property: computed in `baseUnit`, shown in the unit the system picks for a source logged in `sourceUnit`. */
+    const base = (property: StandardProperty, baseUnit: string, sourceUnit = baseUnit): ((v: number) => number) => {
+      const unit = addUnit(property, sourceUnit);
+      const fn = converter(baseUnit, unit);
+      this.out[property] = fn;
+      return fn;
+    };
+
+    // Geometry-derived properties first, so they lead each point's properties.
+    base('distance', BASE.length);
+    base('heading', 'arcdeg');
+    base('area', BASE.area);
+
+    for (const property of DIRECT_NUMERIC) {
+      const column = byProperty.get(property);
+      if (!column?.unit) continue;
+      const unit = addUnit(property, column.unit);
+      this.direct.push({
+        property,
+        key: column.key,
+        toTarget: converter(column.unit, unit),
+        toBase: property === 'speed' ? converter(column.unit, BASE.speed) : property === 'equipmentWidth' ? converter(column.unit, BASE.length) : undefined,
+      });
+    }
+    if (!this.has.has('speed')) base('speed', BASE.speed);
+    this.recordingKey = byProperty.get('recordingStatus')?.key;
+
+    if (meta.operationType === 'harvested') {
+      const mass = byProperty.get('wetMassPerArea');
+      const volume = byProperty.get('wetVolumePerArea');
+      const dry = byProperty.get('dryMassPerArea');
+      if (mass?.unit) {
+        this.massPerAreaKey = mass.key;
+        this.massPerAreaBase = converter(mass.unit, BASE.massPerArea);
+      }
+      if (volume?.unit) {
+        this.volumePerAreaKey = volume.key;
+        this.volumePerAreaBase = converter(volume.unit, BASE.volumePerArea);
+      }
+      if (dry?.unit) {
+        this.dryMassPerAreaKey = dry.key;
+        this.dryMassPerAreaBase = converter(dry.unit, BASE.massPerArea);
+      }
+      const canMass = this.massPerAreaKey !== undefined || (this.volumePerAreaKey !== undefined && this.crop !== undefined);
+      const canVolume = this.volumePerAreaKey !== undefined || (this.massPerAreaKey !== undefined && this.crop !== undefined);
+      if (canMass) {
+        base('wetMass', BASE.mass);
+        base('wetMassPerArea', BASE.massPerArea, mass?.unit);
+        base('dryMass', BASE.mass);
+        base('dryMassPerArea', BASE.massPerArea, dry?.unit ?? mass?.unit);
+      }
+      if (canVolume) {
+        base('wetVolume', BASE.volume);
+        base('wetVolumePerArea', BASE.volumePerArea, volume?.unit);
+        base('dryVolume', BASE.volume);
+        base('dryVolumePerArea', BASE.volumePerArea, volume?.unit);
+      }
+      if (!this.crop) {
+        this.warnings.push(
+          meta.crop
+            ? `crop "${meta.crop}" is not in the crop table: volumes and dry values cannot be computed`
+            : 'no crop is recorded: volumes cannot be computed and dry values repeat wet values',
+        );
+      } else if (this.crop.standardMoisture === undefined) {
+        this.warnings.push(`crop "${this.crop.name}" has no standard moisture: dry values repeat wet values`);
+      }
+    }
+  }
+
+  /** The standard properties that the operation type requires and this source cannot provide. */
+  missingRequired(): StandardProperty[] {
+    switch (this.meta.operationType) {
+      case 'planted':
+        return this.has.has('seedRate') ? [] : ['seedRate'];
+      case 'applied':
+        return this.has.has('appliedRate') ? [] : ['appliedRate'];
+      case 'harvested':
+        return this.units.has('wetMassPerArea') || this.units.has('wetVolumePerArea') ? [] : ['wetMassPerArea', 'wetVolumePerArea'];
+      case 'tillage':
+        return [];
+    }
+  }
+
+  /** Text properties every point carries (constant per operation), in output order. */
+  constants(): [string, string][] {
+    const result: [string, string][] = [['operationType', this.meta.operationType]];
+    if (this.meta.originalOperationType) result.push(['originalOperationType', this.meta.originalOperationType]);
+    if (this.crop || this.meta.crop) result.push(['crop', this.crop?.name ?? this.meta.crop!]);
+    if (this.meta.varieties.length === 1) result.push(['variety', this.meta.varieties[0]!]);
+    return result;
+  }
+
+  apply(batch: PointBatch): PointBatch {
+    const n = batch.length;
+    const out = emptyBatch(n, this.units.keys(), this.recordingKey ? ['recordingStatus'] : []);
+    out.length = n;
+    out.time.set(batch.time.subarray(0, n));
+    out.lon.set(batch.lon.subarray(0, n));
+    out.lat.set(batch.lat.subarray(0, n));
+    const col = (p: StandardProperty) => out.numbers.get(p);
+    const src = (key: string | undefined) => (key === undefined ? undefined : batch.numbers.get(key));
+
+    for (const d of this.direct) {
+      const from = batch.numbers.get(d.key);
+      const to = col(d.property)!;
+      if (from) for (let i = 0; i < n; i++) to[i] = d.toTarget(from[i]!);
+    }
+    const speedSrc = src(this.direct.find((d) => d.property === 'speed')?.key);
+    const speedToBase = this.direct.find((d) => d.property === 'speed')?.toBase;
+    const widthDirect = this.direct.find((d) => d.property === 'equipmentWidth');
+    const widthSrc = src(widthDirect?.key);
+
+    const distance = col('distance')!;
+    const heading = col('heading')!;
+    const area = col('area')!;
+    const derivedSpeed = this.has.has('speed') ? undefined : col('speed');
+    const areaM2 = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const lon = batch.lon[i]!;
+      const lat = batch.lat[i]!;
+      const t = batch.time[i]!;
+      let dist = 0;
+      let head = NaN;
+      let dt = NaN;
+      if (!Number.isNaN(this.prevLon)) {
+        dist = distanceMeters(this.prevLon, this.prevLat, lon, lat);
+        head = dist > 0 ? bearingDegrees(this.prevLon, this.prevLat, lon, lat) : NaN;
+        dt = (t - this.prevTime) / 1000;
+      }
+      let speed = speedSrc && speedToBase ? speedToBase(speedSrc[i]!) : dt > 0 ? dist / dt : this.prevSpeed;
+      if (Number.isNaN(speed)) speed = 0;
+      const width = widthSrc && widthDirect?.toBase ? widthDirect.toBase(widthSrc[i]!) : NaN;
+      const gap = dt > MAX_GAP_SECONDS || (dt > 0 && dist / dt > MAX_PLAUSIBLE_SPEED);
+      const a = gap || Number.isNaN(width) ? 0 : dist * width;
+      areaM2[i] = a;
+      distance[i] = this.out.distance!(dist);
+      heading[i] = Number.isNaN(head) ? (i > 0 ? heading[i - 1]! : 0) : head;
+      area[i] = this.out.area!(a);
+      if (derivedSpeed) derivedSpeed[i] = this.out.speed!(speed);
+      this.prevLon = lon;
+      this.prevLat = lat;
+      this.prevTime = t;
+      this.prevSpeed = speed;
+    }
+    // The first point has no previous one: give it the heading of the segment that follows.
+    if (n > 1 && distance[0] === 0) heading[0] = heading[1]!;
+
+    if (this.recordingKey) {
+      const from = batch.numbers.get(this.recordingKey);
+      const to = out.strings.get('recordingStatus')!;
+      if (from) for (let i = 0; i < n; i++) to[i] = Number.isNaN(from[i]!) ? null : from[i] === 1 ? 'On' : 'Off';
+    }
+    if (this.meta.operationType === 'harvested') this.harvest(batch, out, areaM2);
+    return out;
+  }
+
+  private harvest(batch: PointBatch, out: PointBatch, areaM2: Float64Array): void {
+    const n = batch.length;
+    const massSrc = this.massPerAreaKey ? batch.numbers.get(this.massPerAreaKey) : undefined;
+    const volumeSrc = this.volumePerAreaKey ? batch.numbers.get(this.volumePerAreaKey) : undefined;
+    const drySrc = this.dryMassPerAreaKey ? batch.numbers.get(this.dryMassPerAreaKey) : undefined;
+    const moisture = this.direct.find((d) => d.property === 'harvestMoisture');
+    const moistureSrc = moisture ? batch.numbers.get(moisture.key) : undefined;
+    const toPercent = moisture ? converter(this.meta.columns.find((c) => c.key === moisture.key)!.unit!, BASE.ratio) : undefined;
+    const density = this.crop?.density;
+    const standardMoisture = this.crop?.standardMoisture;
+    // kg/ha of grain ↔ m³/ha through the crop's test weight (lb/bu).
+    const m3PerKg = density ? volumeFromMass(1, density) : NaN;
+    const o = this.out;
+    const put = (p: StandardProperty, i: number, v: number) => {
+      const c = out.numbers.get(p);
+      if (c) c[i] = o[p]!(v);
+    };
+    for (let i = 0; i < n; i++) {
+      const ha = areaM2[i]! / 10_000;
+      let wetKgHa = massSrc && this.massPerAreaBase ? this.massPerAreaBase(massSrc[i]!) : NaN;
+      let wetM3Ha = volumeSrc && this.volumePerAreaBase ? this.volumePerAreaBase(volumeSrc[i]!) : NaN;
+      if (Number.isNaN(wetKgHa) && !Number.isNaN(wetM3Ha)) wetKgHa = wetM3Ha / m3PerKg;
+      if (Number.isNaN(wetM3Ha) && !Number.isNaN(wetKgHa)) wetM3Ha = wetKgHa * m3PerKg;
+      const moist = moistureSrc && toPercent ? toPercent(moistureSrc[i]!) : NaN;
+      const dryKgHa = drySrc && this.dryMassPerAreaBase ? this.dryMassPerAreaBase(drySrc[i]!) : dryFromWet(wetKgHa, moist, standardMoisture);
+      const dryM3Ha = dryKgHa * m3PerKg;
+      put('wetMassPerArea', i, wetKgHa);
+      put('wetMass', i, wetKgHa * ha);
+      put('dryMassPerArea', i, dryKgHa);
+      put('dryMass', i, dryKgHa * ha);
+      put('wetVolumePerArea', i, wetM3Ha);
+      put('wetVolume', i, wetM3Ha * ha);
+      put('dryVolumePerArea', i, dryM3Ha);
+      put('dryVolume', i, dryM3Ha * ha);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+/** Leaf's processing steps (leaf-api.md §7), in the order they run. */
+export const STEPS = [
+  'originalFile',
+  'rawGeojson',
+  'normalizedGeojson',
+  'standardGeojson',
+  'cleanupGeojson',
+  'areaAndYield',
+  'summary',
+  'units',
+  'propertiesPNGs',
+  'zippedPNGs',
+  'filteredGeojson',
+] as const;
+export type StepName = (typeof STEPS)[number];
+
+export interface StepStatus {
+  status: 'processed' | 'failed' | 'skipped';
+  message: string;
+}
+
+/** Steps that this version of Furrow does not produce yet: reported as skipped, never as done. */
+const NOT_PRODUCED: ReadonlySet<StepName> = new Set(['propertiesPNGs', 'zippedPNGs', 'filteredGeojson']);
+
+/** Records the outcome of each step; once a step fails, every later one is marked as skipped because of it (as Leaf's sample shows). */
+export class StepTracker {
+  private readonly steps = new Map<StepName, StepStatus>();
+  private failedStep: StepName | undefined;
+
+  ok(step: StepName, message = 'ok'): void {
+    this.steps.set(step, { status: 'processed', message });
+  }
+
+  fail(step: StepName, message: string): void {
+    this.steps.set(step, { status: 'failed', message });
+    this.failedStep ??= step;
+  }
+
+  get failure(): { step: StepName; message: string } | undefined {
+    return this.failedStep ? { step: this.failedStep, message: this.steps.get(this.failedStep)!.message } : undefined;
+  }
+
+  toJSON(): Record<StepName, StepStatus> {
+    const result = {} as Record<StepName, StepStatus>;
+    for (const step of STEPS) {
+      result[step] =
+        this.steps.get(step) ??
+        (this.failedStep ? { status: 'failed', message: 'skipped' } : NOT_PRODUCED.has(step) ? { status: 'skipped', message: 'not produced by this version of Furrow' } : { status: 'skipped', message: 'skipped' });
+    }
+    return result;
+  }
+}

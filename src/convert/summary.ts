@@ -1,0 +1,217 @@
+import type { PointBatch } from '../model/batch.ts';
+import type { UnitSystem } from '../model/properties.ts';
+import { summaryUnit } from '../model/properties.ts';
+import { converter } from '../model/units.ts';
+import type { OperationMeta } from '../formats/types.ts';
+import { OutlineBuilder } from './outline.ts';
+
+/** Per-point properties that are summed into totals or are bookkeeping, not averaged. */
+const NOT_AVERAGED = new Set(['area', 'distance', 'heading', 'sectionId']);
+
+/**
+ * Rates per area are averaged weighted by each point's area, as Leaf's own sample does
+ * (wetVolumePerArea.avg 209.9 bu/ac = totalWetVolume / totalArea, leaf-api.md §3): a point that
+ * covers twice the ground counts twice.
+ */
+function isPerArea(property: string): boolean {
+  return property.endsWith('PerArea') || property === 'seedRate' || property === 'seedRateTarget' || property === 'appliedRate' || property === 'appliedRateTarget';
+}
+
+/** Without a logged width, half of a typical 6 m implement marks the worked area around each point. */
+const DEFAULT_BUFFER_METERS = 3;
+
+class Stat {
+  sum = 0;
+  weight = 0;
+  min = Infinity;
+  max = -Infinity;
+  add(value: number, weight: number): void {
+    this.sum += value * weight;
+    this.weight += weight;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+  }
+}
+
+export interface StatValue {
+  avg: number;
+  min: number;
+  max: number;
+  unit: string;
+}
+
+export interface SummaryFeature {
+  type: 'Feature';
+  properties: Record<string, unknown>;
+  geometry: { type: 'MultiPolygon'; coordinates: number[][][][] } | null;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+/** Streams over the cleaned standard points of one operation and builds Leaf's summary Feature. */
+export class SummaryBuilder {
+  private readonly stats = new Map<string, Stat>();
+  private readonly totals = new Map<string, number>();
+  private start = Infinity;
+  private end = -Infinity;
+  private points = 0;
+  private readonly outline = new OutlineBuilder();
+  private readonly widthToMeters?: (v: number) => number;
+
+  constructor(
+    private readonly meta: OperationMeta,
+    private readonly units: ReadonlyMap<string, string>,
+    private readonly system: UnitSystem,
+  ) {
+    const widthUnit = units.get('equipmentWidth');
+    if (widthUnit) this.widthToMeters = converter(widthUnit, 'm');
+  }
+
+  /** Adds the points of `batch` whose `removed` reason is null. */
+  add(batch: PointBatch, removed: readonly (string | null)[]): void {
+    const area = batch.numbers.get('area')!;
+    const width = batch.numbers.get('equipmentWidth');
+    const columns = [...batch.numbers].filter(([key]) => !NOT_AVERAGED.has(key));
+    const summed = ['area', 'distance', 'wetMass', 'dryMass', 'wetVolume', 'dryVolume'].filter((k) => batch.numbers.has(k));
+    for (let i = 0; i < batch.length; i++) {
+      if (removed[i] !== null) continue;
+      this.points++;
+      const t = batch.time[i]!;
+      if (t < this.start) this.start = t;
+      if (t > this.end) this.end = t;
+      const a = area[i]!;
+      for (const [key, values] of columns) {
+        const v = values[i]!;
+        if (Number.isNaN(v)) continue;
+        let stat = this.stats.get(key);
+        if (!stat) this.stats.set(key, (stat = new Stat()));
+        stat.add(v, isPerArea(key) ? a : 1);
+      }
+      for (const key of summed) {
+        const v = batch.numbers.get(key)![i]!;
+        if (!Number.isNaN(v)) this.totals.set(key, (this.totals.get(key) ?? 0) + v);
+      }
+      const w = width && this.widthToMeters ? this.widthToMeters(width[i]!) : NaN;
+      this.outline.add(batch.lon[i]!, batch.lat[i]!, w > 0 ? w / 2 : DEFAULT_BUFFER_METERS);
+    }
+  }
+
+  get pointCount(): number {
+    return this.points;
+  }
+
+  build(): SummaryFeature {
+    const meta = this.meta;
+    const p: Record<string, unknown> = { operationType: meta.operationType };
+    if (meta.originalOperationType) p.originalOperationType = meta.originalOperationType;
+    if (meta.description) p.operationDescription = meta.description;
+    if (this.points > 0) {
+      p.startTime = new Date(this.start).toISOString();
+      p.endTime = new Date(this.end).toISOString();
+    }
+    const areaM2 = converter(this.units.get('area') ?? 'm2', 'm2')(this.totals.get('area') ?? 0);
+    const areaUnit = summaryUnit('totalArea', this.system);
+    p.totalArea = { value: round(converter('m2', areaUnit)(areaM2)), unit: areaUnit };
+    const distanceUnit = this.units.get('distance');
+    if (distanceUnit) p.totalDistance = { value: round(this.totals.get('distance') ?? 0), unit: distanceUnit };
+
+    for (const [key, stat] of [...this.stats].sort(([a], [b]) => a.localeCompare(b))) {
+      if (stat.weight === 0) continue;
+      const value: StatValue = { avg: round(stat.sum / stat.weight), min: round(stat.min), max: round(stat.max), unit: this.units.get(key) ?? '' };
+      p[key] = value;
+    }
+
+    const totals = this.typeTotals(areaM2);
+    Object.assign(p, totals);
+    if (meta.crop) p.crop = [meta.crop];
+    this.breakdowns(p, areaM2, totals);
+    if (meta.machinery.length > 0) p.machinery = meta.machinery;
+    p.originalOperationData = {
+      originalOperationType: meta.originalOperationType,
+      ...(meta.farm ? { originalOperationFarm: meta.farm } : {}),
+      ...(meta.field ? { originalOperationField: meta.field } : {}),
+      ...(meta.grower ? { originalOperationGrower: meta.grower } : {}),
+    };
+    return { type: 'Feature', properties: p, geometry: this.outline.toMultiPolygon() };
+  }
+
+  private typeTotals(areaM2: number): Record<string, { value: number; unit: string }> {
+    const result: Record<string, { value: number; unit: string }> = {};
+    const total = (name: string, key: string) => {
+      const unit = this.units.get(key);
+      const value = this.totals.get(key);
+      if (unit && value !== undefined) result[name] = { value: round(value), unit };
+    };
+    switch (this.meta.operationType) {
+      case 'harvested':
+        total('totalWetMass', 'wetMass');
+        total('totalDryMass', 'dryMass');
+        total('totalWetVolume', 'wetVolume');
+        total('totalDryVolume', 'dryVolume');
+        break;
+      case 'applied': {
+        const applied = this.amountFromRate('appliedRate', areaM2);
+        if (applied) result.totalApplied = applied;
+        break;
+      }
+      case 'planted': {
+        const planted = this.amountFromRate('seedRate', areaM2);
+        if (planted) result.totalPlanted = { value: planted.value, unit: 'seeds' };
+        break;
+      }
+      case 'tillage':
+        break;
+    }
+    return result;
+  }
+
+  /** Total amount = area-weighted mean rate × area, in the rate's own amount unit (L/ha × ha = L). */
+  private amountFromRate(property: string, areaM2: number): { value: number; unit: string } | undefined {
+    const stat = this.stats.get(property);
+    const unit = this.units.get(property);
+    if (!stat || !unit || stat.weight === 0) return undefined;
+    const [amountUnit, perUnit] = unit.split('/');
+    if (!amountUnit || !perUnit) return undefined;
+    const area = converter('m2', perUnit)(areaM2);
+    return { value: round((stat.sum / stat.weight) * area), unit: amountUnit };
+  }
+
+  private breakdowns(p: Record<string, unknown>, areaM2: number, totals: Record<string, { value: number; unit: string }>): void {
+    const meta = this.meta;
+    const area = { value: round(areaM2), unit: 'm2' };
+    if (meta.operationType === 'applied' && meta.products.length > 0) {
+      // Without a per-point product column, figures can be given only when one product was applied.
+      const only = meta.products.length === 1;
+      const rate = p.appliedRate as StatValue | undefined;
+      p.products = meta.products.map((product) => ({
+        name: product.name,
+        ...(product.type ? { type: product.type } : {}),
+        ...(only && rate ? { rate: { value: rate.avg, unit: rate.unit }, area, ...(totals.totalApplied ? { totalApplied: totals.totalApplied } : {}) } : {}),
+      }));
+    }
+    if (meta.varieties.length > 0 && (meta.operationType === 'planted' || meta.operationType === 'harvested')) {
+      const only = meta.varieties.length === 1;
+      p.varieties = meta.varieties.map((name) => {
+        if (!only) return { name };
+        if (meta.operationType === 'planted') {
+          const rate = p.seedRate as StatValue | undefined;
+          return { name, ...(rate ? { rate } : {}), area, ...(totals.totalPlanted ? { totalPlanted: totals.totalPlanted } : {}) };
+        }
+        const pick = (k: string) => (p[k] !== undefined ? { [k]: p[k] } : {});
+        return {
+          name,
+          ...pick('harvestMoisture'),
+          ...pick('wetMassPerArea'),
+          ...pick('dryMassPerArea'),
+          ...(totals.totalWetMass ? { wetMass: totals.totalWetMass } : {}),
+          ...(totals.totalDryMass ? { dryMass: totals.totalDryMass } : {}),
+          ...(totals.totalWetVolume ? { wetVolume: totals.totalWetVolume } : {}),
+          ...(totals.totalDryVolume ? { dryVolume: totals.totalDryVolume } : {}),
+          area,
+        };
+      });
+    }
+  }
+}
