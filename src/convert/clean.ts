@@ -55,7 +55,7 @@ export function cleanupReasons(batch: PointBatch, constants: ReadonlyMap<string,
     const label = `${rule.property} ${rule.operator} ${rule.value}`;
     const constant = constants.get(rule.property);
     if (constant !== undefined) {
-      if (!passes(constant, rule.operator, rule.value)) reasons.fill(label);
+      if (!passes(constant, rule.operator, rule.value)) for (let i = 0; i < reasons.length; i++) reasons[i] ??= label;
       continue;
     }
     const numbers = batch.numbers.get(rule.property);
