@@ -156,7 +156,12 @@ export class Standardizer {
     }
   }
 
-  /** The standard properties that the operation type requires and this source cannot provide. */
+  /**
+   * The required properties (model `requiredProperties`) that this source cannot provide. Most of
+   * Leaf's required list is derived here (timestamp, distance, heading, area, masses, volumes), so
+   * only the value the machine itself must log is checked; elevation is left out because many
+   * task controllers log no altitude, and refusing their files would help nobody.
+   */
   missingRequired(): StandardProperty[] {
     switch (this.meta.operationType) {
       case 'planted':
