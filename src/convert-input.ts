@@ -57,8 +57,10 @@ export async function convertInput(input: string, outDir: string, settings: Conv
       try {
         const sources = await driverOf.get(dataset.driver)!.read(dataset);
         if (sources.length === 0) report.failures.push({ path: dataset.root, reason: 'no operations (planting, application, harvest or tillage) were found in this data' });
-        let folder = folderName(dataset.root || dataset.fileFormat);
-        for (let n = 2; usedFolders.has(folder); n++) folder = `${folderName(dataset.root || dataset.fileFormat)}-${n}`;
+        // A dataset at the top of the archive is named after its main file (TASKDATA.XML); its folder after the format.
+        const base = folderName(dataset.root.replace(/(^|\/)[^/]*\.xml$/i, '') || dataset.fileFormat);
+        let folder = base;
+        for (let n = 2; usedFolders.has(folder); n++) folder = `${base}-${n}`;
         usedFolders.add(folder);
         planned.push({ dataset, sources, folder });
       } catch (error) {

@@ -1,0 +1,286 @@
+import type { Readable } from 'node:stream';
+import type { PointBatch } from '../../model/batch.ts';
+import { FURROW_VERSION } from '../../version.ts';
+import { DatasetError, type ArchiveEntry, type Dataset, type Driver, type OperationMeta, type OperationSource } from '../types.ts';
+import { describeDataLogValues } from './columns.ts';
+import { planTask, POSITION_COLUMNS, type PlannedOperation, type TimeLogInfo } from './plan.ts';
+import { readTaskData, type Task, type TaskData } from './taskdata.ts';
+import { parseTimeLogHeader } from './timelog-header.ts';
+import { decodeTimeLog, TimeLogDecoder, type DecodeSpec, type PositionColumns } from './timelog.ts';
+
+const DRIVER = 'isoxml';
+const FILE_FORMAT = 'ISO11783';
+const READER = `furrow-isoxml/${FURROW_VERSION}`;
+const ROOT_ELEMENT = 'ISO11783_TaskData';
+/** Enough for an XML declaration, comments and a DOCTYPE before the root element. */
+const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * ISO 11783-10 TASKDATA (ISOXML) driver. A dataset is the folder of a TASKDATA.XML whose root
+ * element is ISO11783_TaskData, whatever the case of its name or the folders around it; an
+ * operation is one operation type of one task, streamed from the task's binary timelogs.
+ */
+export const isoxmlDriver: Driver = {
+  name: DRIVER,
+
+  async detect(entries: readonly ArchiveEntry[]): Promise<Dataset[]> {
+    const datasets: Dataset[] = [];
+    const claimedFolders = new Set<string>();
+    for (const entry of entries) {
+      const lower = entry.path.toLowerCase();
+      if (lower !== 'taskdata.xml' && !lower.endsWith('/taskdata.xml')) continue;
+      const folder = entry.path.slice(0, entry.path.length - 'taskdata.xml'.length);
+      if (claimedFolders.has(folder) || !(await hasTaskDataRoot(entry))) continue;
+      claimedFolders.add(folder);
+      const files = new Map<string, ArchiveEntry>();
+      for (const other of entries) {
+        if (!other.path.startsWith(folder)) continue;
+        const relative = other.path.slice(folder.length);
+        // Only the folder's own files: a TASKDATA in a sub-folder is a dataset of its own.
+        if (relative.includes('/')) continue;
+        const key = relative.toUpperCase();
+        if (!files.has(key)) files.set(key, other);
+      }
+      datasets.push({ driver: DRIVER, fileFormat: FILE_FORMAT, root: folder === '' ? entry.path : folder.slice(0, -1), entries: files });
+    }
+    return datasets;
+  },
+
+  async read(dataset: Dataset): Promise<OperationSource[]> {
+    const main = dataset.entries.get('TASKDATA.XML');
+    if (!main) throw new DatasetError(`${dataset.root}: TASKDATA.XML is missing`);
+    const open = async (name: string): Promise<Readable | undefined> => dataset.entries.get(name)?.open();
+    const data = await readTaskData(await main.open(), 'TASKDATA.XML', open);
+
+    const sources: OperationSource[] = [];
+    const datasetWarnings = [...data.warnings];
+    const usedIds = new Set<string>();
+    let timeLogCount = 0;
+    for (const task of data.tasks) {
+      const { logs, warnings: logWarnings } = await readTimeLogHeaders(dataset, data, task);
+      timeLogCount += logs.length;
+      const plan = planTask(data, task, logs);
+      const taskWarnings = [...logWarnings, ...plan.warnings];
+      if (task.utcOffsets.length > 0 && plan.operations.length > 0) {
+        taskWarnings.push(
+          `${task.id}: the task controller writes its times with UTC offset ${task.utcOffsets.join(', ')}; timelog times are taken as UTC as recorded (ISO 11783-10 binary times carry no zone), so they may be off by that offset`,
+        );
+      }
+      if (plan.operations.length === 0) {
+        datasetWarnings.push(...taskWarnings);
+        continue;
+      }
+      for (const operation of plan.operations) {
+        const id = uniqueId(`${task.id}-${operation.type}`, usedIds);
+        sources.push(operationSource(dataset, data, task, operation, id, taskWarnings));
+      }
+    }
+    if (sources.length === 0) {
+      const reason =
+        data.tasks.length === 0
+          ? 'it holds no tasks'
+          : timeLogCount === 0
+            ? `its ${data.tasks.length} task(s) have no readable timelogs (planned tasks or prescriptions only)`
+            : `none of its timelogs logs an application, seeding, yield or tillage value (${datasetWarnings.join('; ')})`;
+      throw new DatasetError(`${dataset.root}: no operation to convert: ${reason}`);
+    }
+    // Warnings about the card as a whole (duplicate ids, missing external files, tasks without operations) go with every operation.
+    for (const source of sources) source.meta.warnings.unshift(...datasetWarnings);
+    return sources;
+  },
+};
+
+/** Reads the first bytes of a candidate and checks that the XML root element is ISO11783_TaskData. */
+async function hasTaskDataRoot(entry: ArchiveEntry): Promise<boolean> {
+  let stream: Readable | undefined;
+  try {
+    stream = await entry.open();
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      length += chunk.length;
+      const head = Buffer.concat(chunks);
+      // A few controllers write UTF-16 with a byte-order mark; everything else is UTF-8 or a superset of ASCII up to the root element.
+      const text = head[0] === 0xff && head[1] === 0xfe ? head.toString('utf16le') : head.toString('utf8');
+      const root = rootElementName(text.replace(/^\uFEFF/, ''));
+      if (root !== undefined) return root === ROOT_ELEMENT;
+      if (length >= SNIFF_BYTES) break;
+    }
+    return false;
+  } catch {
+    return false;
+  } finally {
+    stream?.destroy();
+  }
+}
+
+/**
+ * Name of the first element after the XML declaration, processing instructions, comments and a
+ * DOCTYPE (with its internal subset); undefined when the text ends before it.
+ */
+export function rootElementName(text: string): string | undefined {
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    if (text.startsWith('<?', i)) {
+      const end = text.indexOf('?>', i + 2);
+      if (end < 0) return undefined;
+      i = end + 2;
+    } else if (text.startsWith('<!--', i)) {
+      const end = text.indexOf('-->', i + 4);
+      if (end < 0) return undefined;
+      i = end + 3;
+    } else if (text.startsWith('<!DOCTYPE', i)) {
+      let depth = 0;
+      let j = i + 9;
+      for (; j < text.length; j++) {
+        if (text[j] === '[') depth++;
+        else if (text[j] === ']') depth--;
+        else if (text[j] === '>' && depth <= 0) break;
+      }
+      if (j >= text.length) return undefined;
+      i = j + 1;
+    } else if (text[i] === '<') {
+      const match = /^<([A-Za-z_][\w.:-]*)/.exec(text.slice(i, i + 200));
+      return match ? match[1] : '';
+    } else {
+      return i < text.length ? '' : undefined;
+    }
+  }
+  return undefined;
+}
+
+async function readTimeLogHeaders(dataset: Dataset, data: TaskData, task: Task): Promise<{ logs: TimeLogInfo[]; warnings: string[] }> {
+  const logs: TimeLogInfo[] = [];
+  const warnings: string[] = [];
+  for (const name of task.timeLogs) {
+    const upper = name.toUpperCase();
+    const xml = dataset.entries.get(`${upper}.XML`);
+    const binaryKey = `${upper}.BIN`;
+    if (!xml || !dataset.entries.has(binaryKey)) {
+      warnings.push(`${task.id}: timelog ${name} is listed but its ${xml ? '.BIN' : '.XML'} file is missing; it was skipped`);
+      continue;
+    }
+    try {
+      const header = await parseTimeLogHeader(await xml.open(), `${name}.XML`);
+      if (header.cutOff) {
+        warnings.push(`${task.id}: ${name}.XML ends before its closing </TIM> (${header.cutOff}); the ${header.dataLogValues.length} DLVs listed before the end were used`);
+      }
+      logs.push({ name, binaryKey, header, columns: describeDataLogValues(data, header) });
+    } catch (error) {
+      if (!(error instanceof DatasetError)) throw error;
+      warnings.push(`${task.id}: ${error.message}; timelog ${name} was skipped`);
+    }
+  }
+  return { logs, warnings };
+}
+
+function uniqueId(base: string, used: Set<string>): string {
+  // Ids become folder names: keep to characters every file system accepts.
+  const safe = base.replace(/[^A-Za-z0-9._-]+/g, '_');
+  let id = safe;
+  for (let n = 2; used.has(id); n++) id = `${safe}_${n}`;
+  used.add(id);
+  return id;
+}
+
+function operationSource(dataset: Dataset, data: TaskData, task: Task, operation: PlannedOperation, id: string, taskWarnings: string[]): OperationSource {
+  const customer = task.customerId ? data.customers.get(task.customerId) : undefined;
+  const field = task.partfieldId ? data.partfields.get(task.partfieldId) : undefined;
+  const farm = data.farms.get(task.farmId ?? field?.farmId ?? '');
+  const meta: OperationMeta = {
+    id,
+    operationType: operation.type,
+    originalOperationType: operation.originalOperationType,
+    fileFormat: FILE_FORMAT,
+    provider: data.root.taskControllerManufacturer ?? 'Other',
+    crop: operation.crop,
+    varieties: operation.varieties,
+    products: operation.products,
+    grower: customer ? [customer.lastName, customer.firstName].filter(Boolean).join(', ') || undefined : undefined,
+    farm: farm?.designator,
+    field: field?.designator,
+    description: task.designator,
+    machinery: operation.machinery,
+    columns: operation.columns,
+    warnings: [...taskWarnings, ...operation.warnings],
+    reader: READER,
+  };
+  let ordered: TimeLogInfo[] | undefined;
+  return {
+    meta,
+    async *points(): AsyncIterable<PointBatch> {
+      ordered ??= await inTimeOrder(dataset, operation.timeLogs);
+      for (const log of ordered) {
+        const entry = dataset.entries.get(log.binaryKey)!;
+        const decoder = new TimeLogDecoder(decodeSpec(log, operation, entry.size));
+        let stream: Readable;
+        try {
+          stream = await entry.open();
+        } catch (error) {
+          const warning = `${log.name}.BIN could not be opened (${error instanceof Error ? error.message : String(error)}); its records are missing`;
+          if (!meta.warnings.includes(warning)) meta.warnings.push(warning);
+          continue;
+        }
+        yield* decodeTimeLog(stream, decoder);
+        // Decoding warnings are known only now; a second pass over the points must not repeat them.
+        for (const warning of decoder.warnings) if (!meta.warnings.includes(warning)) meta.warnings.push(warning);
+      }
+    },
+  };
+}
+
+/** Builds how one timelog's DLVs and position fields map onto the operation's columns. */
+function decodeSpec(log: TimeLogInfo, operation: PlannedOperation, byteLength?: number): DecodeSpec {
+  const columnKeys = operation.columns.map((c) => c.key);
+  const indexOf = new Map(columnKeys.map((key, i) => [key, i]));
+  const n = log.columns.length;
+  const column = new Int32Array(n).fill(-1);
+  const scale = new Float64Array(n);
+  const offset = new Float64Array(n);
+  for (const c of log.columns) {
+    column[c.index] = indexOf.get(c.key) ?? -1;
+    scale[c.index] = c.scale;
+    offset[c.index] = c.offset;
+  }
+  const positionColumns: PositionColumns = {};
+  for (const field of POSITION_COLUMNS) {
+    const i = indexOf.get(field.key);
+    if (i !== undefined && log.header.position[field.field].kind === 'binary') positionColumns[field.key] = i;
+  }
+  const initial = new Float64Array(columnKeys.length).fill(NaN);
+  for (const constant of operation.constants) initial[indexOf.get(constant.key)!] = constant.value;
+  return { fileName: `${log.name}.BIN`, header: log.header, columnKeys, values: { column, scale, offset }, positionColumns, initial, byteLength };
+}
+
+/** Orders timelogs by their first record's time, read from the first bytes of each .BIN; unreadable ones go last. */
+async function inTimeOrder(dataset: Dataset, logs: TimeLogInfo[]): Promise<TimeLogInfo[]> {
+  if (logs.length < 2) return logs;
+  const starts = await Promise.all(logs.map((log) => firstRecordTime(dataset.entries.get(log.binaryKey)!)));
+  return logs
+    .map((log, i) => ({ log, start: Number.isNaN(starts[i]!) ? Infinity : starts[i]!, i }))
+    .sort((a, b) => a.start - b.start || a.i - b.i)
+    .map((x) => x.log);
+}
+
+async function firstRecordTime(entry: ArchiveEntry): Promise<number> {
+  let stream: Readable | undefined;
+  try {
+    stream = await entry.open();
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      length += chunk.length;
+      if (length >= 6) break;
+    }
+    if (length < 6) return NaN;
+    const head = Buffer.concat(chunks);
+    return Date.UTC(1980, 0, 1) + head.readUInt16LE(4) * 86_400_000 + head.readUInt32LE(0);
+  } catch {
+    return NaN; // the decoder reports an unreadable file when it gets to it
+  } finally {
+    stream?.destroy();
+  }
+}

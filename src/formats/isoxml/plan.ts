@@ -1,0 +1,380 @@
+import { OPERATION_TYPES, type OperationType } from '../../model/operations.ts';
+import type { StandardProperty } from '../../model/properties.ts';
+import { isoDictionaryUnit } from '../../model/units.ts';
+import type { ColumnSpec, Machine, ProductUse } from '../types.ts';
+import { depthOf, findProperty, lineage, type DataLogColumn } from './columns.ts';
+import { ddiRole, deviceClassName, deviceClassOf, resolveFamily, type DdiRole } from './ddi-operations.ts';
+import { lookupDdi } from './dictionary.ts';
+import type { Device, DeviceElement, Task, TaskData } from './taskdata.ts';
+import type { TimeLogHeader } from './timelog-header.ts';
+
+/*
+ * Turns one task and its timelog headers into operations: which operation types the logged DDIs
+ * speak for, which columns each operation carries and which of them feed Leaf's standard
+ * properties, plus the descriptive metadata (crop, products, machinery).
+ */
+
+/** A timelog of a task whose header was read. */
+export interface TimeLogInfo {
+  /** TLG file name without extension, as the task names it (`TLG00001`). */
+  name: string;
+  /** Upper-cased key of the `.BIN` entry in the dataset. */
+  binaryKey: string;
+  header: TimeLogHeader;
+  columns: DataLogColumn[];
+}
+
+/** A column whose value is fixed for the whole operation (a device property such as a section width). */
+export interface ConstantColumn {
+  key: string;
+  value: number;
+}
+
+export interface PlannedOperation {
+  type: OperationType;
+  originalOperationType: string;
+  /** Timelogs that carry this operation, in document order (streamed in time order later). */
+  timeLogs: TimeLogInfo[];
+  columns: ColumnSpec[];
+  constants: ConstantColumn[];
+  crop?: string;
+  varieties: string[];
+  products: ProductUse[];
+  machinery: Machine[];
+  /** Problems found while planning, such as device presentations that contradict the dictionary. */
+  warnings: string[];
+}
+
+/** Position fields that become columns when the timelog writes them in every record. */
+export const POSITION_COLUMNS = [
+  { key: 'elevation', field: 'PositionUp', label: 'Elevation (PTN PositionUp)', unit: 'mm', standard: 'elevation' },
+  { key: 'gpsStatus', field: 'PositionStatus', label: 'GNSS position status, 0 no fix … 4 RTK fixed … 15 not available (PTN PositionStatus)' },
+  { key: 'pdop', field: 'PDOP', label: 'PDOP (PTN)' },
+  { key: 'hdop', field: 'HDOP', label: 'HDOP (PTN)' },
+  { key: 'satellites', field: 'NumberOfSatellites', label: 'Number of satellites (PTN)' },
+] as const;
+
+/** Candidate DDIs per standard property, best first, by operation type (isoxml.md's map, checked against ddi.tsv). */
+const STANDARD_CANDIDATES: Readonly<Record<OperationType, readonly (readonly [StandardProperty, readonly number[]])[]>> = {
+  harvested: [
+    ['wetMassPerArea', [0x0054]],
+    ['wetVolumePerArea', [0x0053]],
+    ['dryMassPerArea', [0x00b5]],
+    ['harvestMoisture', [0x0063]],
+    ['cropFlow', [0x0057, 0x0056]],
+  ],
+  applied: [
+    ['appliedRate', [0x0002, 0x0007, 0x024d]],
+    ['appliedRateTarget', [0x0001, 0x0006, 0x024c]],
+  ],
+  // Seed metered by mass or volume (an air seeder) is still the seed rate; Leaf accepts kg/ha and lb/ac for it.
+  planted: [
+    ['seedRate', [0x000c, 0x0007, 0x0002, 0x024d]],
+    ['seedRateTarget', [0x000b, 0x0006, 0x0001, 0x024c]],
+  ],
+  tillage: [
+    ['tillageDepthActual', [0x0034]],
+    ['tillageDepthTarget', [0x0033]],
+  ],
+};
+
+/** 0x0094 Total Fuel Consumption is a running total; it is kept as a column but never fed to per-point `fuelUsed`. */
+const COMMON_STANDARD: readonly (readonly [StandardProperty, number])[] = [
+  ['equipmentWidth', 0x0043],
+  ['speed', 0x018d],
+  ['recordingStatus', 0x008d],
+];
+
+interface Classified {
+  column: DataLogColumn;
+  role?: DdiRole;
+  /** The operation this column belongs to; undefined for common and unknown DDIs. */
+  type?: OperationType;
+}
+
+export interface TaskPlan {
+  operations: PlannedOperation[];
+  warnings: string[];
+}
+
+export function planTask(data: TaskData, task: Task, timeLogs: readonly TimeLogInfo[]): TaskPlan {
+  const warnings: string[] = [];
+  const seedProducts = seedProductIds(data);
+  const allColumns = timeLogs.flatMap((log) => log.columns);
+
+  // A device that counts its seed meters fertilizer, not seed, with its mass/volume rates.
+  const countsSeed = new Set<string>();
+  for (const column of allColumns) {
+    const role = ddiRole(column.ddi);
+    if (role?.family === 'seeding' && role.decides && column.element) countsSeed.add(column.element.device.id);
+  }
+
+  const classify = (column: DataLogColumn): Classified => {
+    const role = ddiRole(column.ddi);
+    if (!role || role.family === 'common') return { column, role };
+    const device = column.element?.device;
+    const type = resolveFamily(role.family, {
+      productIsSeed: column.element ? allocatedProductIsSeed(task, column.element, data, seedProducts) : undefined,
+      deviceClass: deviceClassOf(device?.clientName),
+      deviceLogsSeedCounts: device ? countsSeed.has(device.id) : false,
+    });
+    return { column, role, type };
+  };
+  const classified = new Map(timeLogs.map((log) => [log, log.columns.map(classify)]));
+
+  const typesOfLog = new Map<TimeLogInfo, Set<OperationType>>();
+  const devicesDoing = new Map<string, Set<OperationType>>();
+  for (const log of timeLogs) {
+    const types = new Set<OperationType>();
+    for (const c of classified.get(log)!) {
+      if (!c.role?.decides || !c.type) continue;
+      types.add(c.type);
+      const device = c.column.element?.device.id;
+      if (device) devicesDoing.set(device, (devicesDoing.get(device) ?? new Set()).add(c.type));
+    }
+    typesOfLog.set(log, types);
+    if (types.size === 0) {
+      warnings.push(
+        `${task.id}: timelog ${log.name} logs no value that identifies an operation (${log.columns.length === 0 ? 'positions only' : 'only positions, work states, totals or device-specific values'}); it was not converted`,
+      );
+    }
+  }
+
+  const operations: PlannedOperation[] = [];
+  for (const type of OPERATION_TYPES) {
+    const logs = timeLogs.filter((log) => typesOfLog.get(log)!.has(type));
+    if (logs.length === 0) continue;
+    const included: Classified[] = [];
+    for (const log of logs) {
+      for (const c of classified.get(log)!) {
+        if (belongsTo(c, type, devicesDoing)) included.push(c);
+      }
+    }
+    operations.push(buildOperation(data, task, type, logs, included, seedProducts));
+  }
+  return { operations, warnings };
+}
+
+/**
+ * Columns of the operation's own family, the common ones (width, speed, work state, totals,
+ * offsets), and DDIs no rule covers (proprietary ones) when their device works for this operation
+ * or for none (a tractor's or trip computer's values belong to whatever the task did).
+ */
+function belongsTo(c: Classified, type: OperationType, devicesDoing: ReadonlyMap<string, ReadonlySet<OperationType>>): boolean {
+  if (c.type !== undefined) return c.type === type;
+  if (c.role?.family === 'common') return true;
+  const device = c.column.element?.device.id;
+  const doing = device === undefined ? undefined : devicesDoing.get(device);
+  return doing === undefined || doing.size === 0 || doing.has(type);
+}
+
+function buildOperation(data: TaskData, task: Task, type: OperationType, logs: TimeLogInfo[], included: Classified[], seedProducts: ReadonlySet<string>): PlannedOperation {
+  const columns: ColumnSpec[] = [];
+  const byKey = new Map<string, Classified>();
+  for (const field of POSITION_COLUMNS) {
+    if (!logs.some((log) => log.header.position[field.field].kind === 'binary')) continue;
+    const unit = 'unit' in field ? field.unit : undefined;
+    const standard = 'standard' in field ? field.standard : undefined;
+    columns.push({ key: field.key, label: field.label, kind: 'number', unit, standard });
+  }
+  for (const c of included) {
+    if (byKey.has(c.column.key)) continue;
+    byKey.set(c.column.key, c);
+    columns.push({ key: c.column.key, label: c.column.label, kind: 'number', unit: c.column.unit });
+  }
+
+  const workers = operationDevices(included, type);
+  const assign = (property: StandardProperty, ddis: readonly number[]): boolean => {
+    for (const ddi of ddis) {
+      const best = nearestRoot([...byKey.values()].filter((c) => c.column.ddi === ddi), workers);
+      if (!best) continue;
+      const spec = columns.find((s) => s.key === best.column.key)!;
+      spec.standard = property;
+      return true;
+    }
+    return false;
+  };
+  for (const [property, ddis] of STANDARD_CANDIDATES[type]) assign(property, ddis);
+  const constants: ConstantColumn[] = [];
+  for (const [property, ddi] of COMMON_STANDARD) {
+    if (assign(property, [ddi]) || property !== 'equipmentWidth') continue;
+    const fixed = fixedWorkingWidth(workers);
+    if (fixed) {
+      columns.push({ key: fixed.key, label: fixed.label, kind: 'number', unit: isoDictionaryUnit('mm'), standard: 'equipmentWidth' });
+      constants.push({ key: fixed.key, value: fixed.value });
+    }
+  }
+
+  const deciding = included.filter((c) => c.role?.decides && c.type === type);
+  const deviceClass = deciding.map((c) => deviceClassName(deviceClassOf(c.column.element?.device.clientName))).find((name) => name !== undefined);
+  const originalOperationType = deviceClass ?? lookupDdi(deciding[0]!.column.ddi)?.name ?? type;
+
+  // Only where it matters downstream: a disagreement on a column that feeds a standard property.
+  const notes = new Map<string, string[]>();
+  for (const spec of columns) {
+    const note = spec.standard ? byKey.get(spec.key)?.column.presentationNote : undefined;
+    if (note) notes.set(note, [...(notes.get(note) ?? []), byKey.get(spec.key)!.column.deviceElementId]);
+  }
+  const warnings = [...notes].map(([note, elements]) => `${note} (${elements.join(', ')})`);
+
+  return {
+    type,
+    originalOperationType,
+    warnings,
+    timeLogs: logs,
+    columns,
+    constants,
+    ...cropAndProducts(data, task, type, deciding, seedProducts),
+    machinery: machinery(included),
+  };
+}
+
+/**
+ * Among several elements logging the same DDI, the one nearest the device root speaks for the
+ * whole implement: a device or function element reports the implement's working width and the
+ * rate its controller applies, while a section reports only its own strip (one section's width
+ * as equipment width would understate the swath many times over). The devices doing the
+ * operation come first: the spreader's own work state says whether it spread, the tractor's or
+ * trip computer's only whether the tractor was working. Ties keep header order.
+ */
+function nearestRoot(candidates: Classified[], workers: readonly Device[]): Classified | undefined {
+  const rank = (c: Classified) => (c.column.element && workers.includes(c.column.element.device) ? 0 : 1);
+  let best: Classified | undefined;
+  for (const c of candidates) {
+    if (!best || rank(c) < rank(best) || (rank(c) === rank(best) && c.column.depth < best.column.depth)) best = c;
+  }
+  return best;
+}
+
+function operationDevices(included: Classified[], type: OperationType): Device[] {
+  const devices: Device[] = [];
+  for (const c of included) {
+    const device = c.column.element?.device;
+    if (device && c.role?.decides && c.type === type && !devices.includes(device)) devices.push(device);
+  }
+  return devices;
+}
+
+/**
+ * Working width from fixed device properties (DPT) when no element logs 0x0043: the actual or
+ * maximum working width (0x0043/0x0046) of the element nearest the root. When only sections
+ * carry one, the implement is their sum: ISO 11783-10 describes a boom as sections side by side
+ * (e.g. the AGCO sample's five 2.4 m sections of a 12 m boom), so the swath is the sum of their
+ * widths.
+ */
+function fixedWorkingWidth(devices: Device[]): { key: string; label: string; value: number } | undefined {
+  for (const device of devices) {
+    const withWidth = device.elements
+      .map((element) => ({ element, dpt: findProperty(element, 0x0043) ?? findProperty(element, 0x0046) }))
+      .filter((x): x is { element: DeviceElement; dpt: NonNullable<typeof x.dpt> } => x.dpt !== undefined && x.dpt.value > 0);
+    if (withWidth.length === 0) continue;
+    const minDepth = Math.min(...withWidth.map((x) => depthOf(x.element)));
+    const top = withWidth.filter((x) => depthOf(x.element) === minDepth);
+    const resolution = (ddi: number) => lookupDdi(ddi)?.resolution ?? 1;
+    if (top.length === 1 || top.some((x) => x.element.type !== 4)) {
+      const { element, dpt } = top[0]!;
+      return {
+        key: `DPT-${dpt.ddi === 0x0043 ? '0043' : '0046'}_${element.id}`,
+        label: `${lookupDdi(dpt.ddi)?.name ?? 'Working width'}, fixed device property (${element.id})`,
+        value: dpt.value * resolution(dpt.ddi),
+      };
+    }
+    const sum = top.reduce((total, x) => total + x.dpt.value * resolution(x.dpt.ddi), 0);
+    return { key: `DPT-0046_${device.id}-sections`, label: `Working width: sum of ${top.length} section widths, fixed device properties (${device.id})`, value: sum };
+  }
+  return undefined;
+}
+
+/** Products that are seed: a variety's product (CVT C) or a product in a crop's product group (CTP C, or a PGP of type 2 "crop type"). */
+function seedProductIds(data: TaskData): Set<string> {
+  const seed = new Set<string>();
+  const cropGroups = new Set<string>();
+  for (const crop of data.cropTypes.values()) {
+    if (crop.productGroupId) cropGroups.add(crop.productGroupId);
+    for (const variety of crop.varieties) if (variety.productId) seed.add(variety.productId);
+  }
+  for (const group of data.productGroups.values()) if (group.type === 2) cropGroups.add(group.id);
+  for (const product of data.products.values()) if (product.productGroupId && cropGroups.has(product.productGroupId)) seed.add(product.id);
+  return seed;
+}
+
+/**
+ * Whether the product allocated (PAN) to the element or one of its parents is seed. Undefined
+ * when nothing is allocated or nothing says what the product is: a product outside any product
+ * group (as all of the CNH sample's are) may be seed or fertilizer alike.
+ */
+function allocatedProductIsSeed(task: Task, element: DeviceElement, data: TaskData, seedProducts: ReadonlySet<string>): boolean | undefined {
+  const ids = new Set(lineage(element).map((e) => e.id));
+  for (const allocation of task.productAllocations) {
+    if (!allocation.deviceElementId || !ids.has(allocation.deviceElementId)) continue;
+    if (seedProducts.has(allocation.productId)) return true;
+    const group = data.products.get(allocation.productId)?.productGroupId;
+    if (group !== undefined && data.productGroups.has(group)) return false;
+  }
+  return undefined;
+}
+
+function cropAndProducts(
+  data: TaskData,
+  task: Task,
+  type: OperationType,
+  deciding: Classified[],
+  seedProducts: ReadonlySet<string>,
+): { crop?: string; varieties: string[]; products: ProductUse[] } {
+  const decidingElements = deciding.map((c) => c.column.element).filter((e): e is DeviceElement => e !== undefined);
+  const related = (id: string | undefined): boolean => {
+    if (id === undefined) return true;
+    const element = data.deviceElements.get(id);
+    if (!element) return true;
+    // The product goes with the element that meters it, whether the rate is logged on it, above it or below it.
+    return decidingElements.some((e) => lineage(e).includes(element) || lineage(element).includes(e));
+  };
+  const allocated = task.productAllocations.filter((a) => data.products.has(a.productId) && related(a.deviceElementId));
+  const products: ProductUse[] = [];
+  for (const allocation of allocated) {
+    const name = data.products.get(allocation.productId)?.designator ?? allocation.productId;
+    if (!products.some((p) => p.name === name)) products.push({ name });
+  }
+
+  let crop: string | undefined;
+  const varieties: string[] = [];
+  const addVariety = (name: string | undefined) => {
+    if (name && !varieties.includes(name)) varieties.push(name);
+  };
+  for (const allocation of allocated) {
+    if (!seedProducts.has(allocation.productId)) continue;
+    const product = data.products.get(allocation.productId)!;
+    for (const cropType of data.cropTypes.values()) {
+      const variety = cropType.varieties.find((v) => v.productId === product.id);
+      if (variety || (product.productGroupId && cropType.productGroupId === product.productGroupId)) {
+        crop ??= cropType.designator;
+        addVariety(variety?.designator);
+      }
+    }
+  }
+  const field = task.partfieldId ? data.partfields.get(task.partfieldId) : undefined;
+  if (field?.cropTypeId) {
+    const cropType = data.cropTypes.get(field.cropTypeId);
+    crop ??= cropType?.designator;
+    if (field.cropVarietyId && (type === 'planted' || type === 'harvested')) addVariety(cropType?.varieties.find((v) => v.id === field.cropVarietyId)?.designator);
+  }
+  return { crop: crop?.toLowerCase(), varieties, products };
+}
+
+function machinery(included: Classified[]): Machine[] {
+  const devices: Device[] = [];
+  for (const c of included) {
+    const device = c.column.element?.device;
+    if (device && !devices.includes(device)) devices.push(device);
+  }
+  const machines: Machine[] = [];
+  for (const device of devices) {
+    const deviceClass = deviceClassOf(device.clientName);
+    // Class 1 is the tractor; class 0 devices are vehicle-level systems (trip computers, self-propelled machines' own controllers).
+    const type = deviceClass === 0 || deviceClass === 1 ? 'machine' : 'implement';
+    const name = device.designator ?? device.id;
+    // Two device descriptions of one machine (the CNH air cart appears as DVC-34 and DVC-35) are one machine.
+    if (!machines.some((m) => m.name === name && m.serialNumber === device.serialNumber)) machines.push({ name, type, serialNumber: device.serialNumber });
+  }
+  return machines;
+}
