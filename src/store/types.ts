@@ -1,0 +1,219 @@
+import type { Readable } from 'node:stream';
+import type { StepName, StepStatus } from '../convert/status.ts';
+
+/*
+ * The records Furrow keeps and the interfaces of the stores that keep them. Field names follow
+ * Leaf's JSON (reference/leaf-api.md §2, §8, §11, §12) so the API can serve them as they are.
+ * Times are ISO 8601 strings in UTC.
+ */
+
+export const PROVIDERS = ['Other', 'Leaf', 'ClimateFieldView', 'CNHI', 'JohnDeere', 'Trimble', 'AgLeader', 'Farmobile', 'PrecisionPlanting'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+/** An API owner: the company account that owns Leaf users and authenticates. */
+export interface Owner {
+  id: string;
+  username: string;
+  /** scrypt hash: `scrypt$N$r$p$salt$hash` (base64 parts). */
+  passwordHash: string;
+  createdTime: string;
+}
+
+/** A Leaf user: one grower or customer of an API owner (§12). */
+export interface LeafUser {
+  id: string;
+  ownerId: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  address: string | null;
+  externalId: string | null;
+  /** `<provider>Credentials` objects as the client sent them (e.g. `johnDeereCredentials: {id}`). */
+  credentials: Record<string, unknown>;
+  createdTime: string;
+}
+
+export type BatchStatus = 'RECEIVED' | 'PROCESSING' | 'PROCESSED' | 'FAILED';
+
+export interface Batch {
+  id: string;
+  ownerId: string;
+  leafUserId: string;
+  fileName: string;
+  size: number;
+  provider: Provider;
+  status: BatchStatus;
+  /** Set when FAILED: `No valid files found` | `Files found but unable to read...` | `Leaf internal error...`. */
+  statusDetails: string | null;
+  uploadTimestamp: string;
+  updatedTime: string;
+  /** Blob key of the uploaded zip. */
+  blobKey: string;
+  /** Per-dataset/part failures found while detecting (path + reason), for support. */
+  failures: { path: string; reason: string }[];
+}
+
+export type FileStatus = 'processing' | 'processed' | 'failed';
+export type FileOrigin = 'uploaded' | 'merged' | 'provider' | 'automerged';
+
+/** One converted operation: Leaf's "file" entry (§2). */
+export interface FileEntry {
+  id: string;
+  ownerId: string;
+  leafUserId: string;
+  batchId: string | null;
+  origin: FileOrigin;
+  provider: string;
+  fileFormat: string;
+  fileName: string;
+  status: FileStatus;
+  statusDetails: string | null;
+  operationType: string;
+  createdTime: string;
+  updatedTime: string;
+  /** Operation time span from the summary, for the `startTime`/`endTime` filters. */
+  startTime: string | null;
+  endTime: string | null;
+  sizeInBytes: number;
+  /** Summary totalArea in m², for the `minArea` filter. */
+  areaM2: number | null;
+  /** Ids of the files merged into this one (merged files only). */
+  sources: string[];
+  summary: unknown | null;
+  units: Record<string, string> | null;
+  steps: Partial<Record<StepName, StepStatus>>;
+  warnings: string[];
+  /** Where the operation came from inside its batch (dataset root + operation id): with batchId, unique, so a re-run never duplicates an entry. */
+  sourceKey: string;
+  /** Blob key prefix of the outputs: `<prefix>/raw.geojson`, `standard.geojson`, ... */
+  blobPrefix: string;
+}
+
+export interface FileQuery {
+  ownerId: string;
+  leafUserId?: string;
+  provider?: string;
+  status?: FileStatus;
+  origin?: FileOrigin;
+  batchId?: string;
+  operationType?: string;
+  /** Entries created/started/updated at or after these instants; ending at or before `endTime`. */
+  createdTime?: string;
+  startTime?: string;
+  updatedTime?: string;
+  endTime?: string;
+  minArea?: number;
+  /** Sort keys in priority order. */
+  sort: { field: FileSortField; direction: 'asc' | 'desc' }[];
+  page: number;
+  size: number;
+}
+export const FILE_SORT_FIELDS = ['id', 'fileName', 'createdTime', 'updatedTime', 'origin', 'leafUserId', 'sizeInBytes', 'provider', 'organizationId', 'fileFormat'] as const;
+export type FileSortField = (typeof FILE_SORT_FIELDS)[number];
+
+export const WEBHOOK_EVENTS = [
+  'uploadedFileProcessingFinished',
+  'uploadedFileProcessingFailed',
+  'batchUploadProcessingFinished',
+  'mergedFileProcessingFinished',
+  'mergedFileProcessingFailed',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export interface Webhook {
+  id: string;
+  ownerId: string;
+  name: string;
+  url: string;
+  secret: string;
+  events: WebhookEvent[];
+  createdTime: string;
+}
+
+/** A webhook delivery that failed once (§11 `failed-calls`). */
+export interface FailedCall {
+  id: string;
+  ownerId: string;
+  webhookId: string;
+  createdAt: string;
+  url: string;
+  /** HTTP status, or null when no response came. */
+  status: number | null;
+  response: string | null;
+  requestBody: string;
+  connectionError: string | null;
+}
+
+export type JobKind = 'convertBatch' | 'merge' | 'deliverWebhook';
+export type JobState = 'queued' | 'running' | 'done' | 'failed';
+
+export interface Job {
+  id: string;
+  kind: JobKind;
+  payload: Record<string, unknown>;
+  state: JobState;
+  attempts: number;
+  /** Not before this instant (retry backoff, webhook schedule). */
+  runAfter: string;
+  /** While running: when the claim expires and another worker may take the job (crash recovery). */
+  leaseUntil: string | null;
+  lastError: string | null;
+}
+
+/** Metadata store: one implementation per database, same behaviour (SQLite embedded; PostgreSQL later). */
+export interface MetadataStore {
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  createOwner(username: string, passwordHash: string): Promise<Owner>;
+  findOwnerByUsername(username: string): Promise<Owner | undefined>;
+  countOwners(): Promise<number>;
+
+  createUser(user: Omit<LeafUser, 'id' | 'createdTime'>): Promise<LeafUser>;
+  getUser(ownerId: string, id: string): Promise<LeafUser | undefined>;
+  listUsers(ownerId: string, filter: { email?: string; name?: string; externalId?: string; page: number; size: number }): Promise<{ items: LeafUser[]; total: number }>;
+  replaceUser(user: LeafUser): Promise<LeafUser | undefined>;
+  deleteUser(ownerId: string, id: string): Promise<boolean>;
+
+  createBatch(batch: Batch): Promise<Batch>;
+  getBatch(ownerId: string, id: string): Promise<Batch | undefined>;
+  listBatches(ownerId: string, page: number, size: number): Promise<{ items: Batch[]; total: number }>;
+  updateBatch(id: string, changes: Partial<Pick<Batch, 'status' | 'statusDetails' | 'updatedTime' | 'failures'>>): Promise<void>;
+
+  /** Inserts, or replaces the entry with the same (batchId, sourceKey): re-running a job never duplicates entries. */
+  upsertFile(file: FileEntry): Promise<FileEntry>;
+  getFile(ownerId: string, id: string): Promise<FileEntry | undefined>;
+  listFiles(query: FileQuery): Promise<{ items: FileEntry[]; total: number }>;
+  filesOfBatch(batchId: string): Promise<FileEntry[]>;
+  updateFile(id: string, changes: Partial<FileEntry>): Promise<void>;
+
+  createWebhook(webhook: Webhook): Promise<Webhook>;
+  listWebhooks(ownerId: string): Promise<Webhook[]>;
+  getWebhook(ownerId: string, id: string): Promise<Webhook | undefined>;
+  deleteWebhook(ownerId: string, id: string): Promise<boolean>;
+  recordFailedCall(call: FailedCall): Promise<void>;
+  listFailedCalls(ownerId: string): Promise<FailedCall[]>;
+
+  /** Durable job queue: jobs survive restarts; a claim is a lease that expires if the worker dies. */
+  enqueue(kind: JobKind, payload: Record<string, unknown>, runAfter?: string): Promise<Job>;
+  /** Claims the oldest runnable job (queued and due, or running with an expired lease) for `leaseMs`. */
+  claimJob(kinds: readonly JobKind[], leaseMs: number): Promise<Job | undefined>;
+  /** Extends a running job's lease (heartbeat). */
+  renewLease(jobId: string, leaseMs: number): Promise<void>;
+  completeJob(jobId: string): Promise<void>;
+  /** Fails an attempt: back to queued at `retryAt`, or `failed` for good when retryAt is undefined. */
+  failJob(jobId: string, error: string, retryAt?: string): Promise<void>;
+}
+
+/** Blob store: the uploaded zips and every output, by key (`batches/<id>/upload.zip`, `files/<id>/standard.geojson`). */
+export interface BlobStore {
+  /** Streams into the store; durable (fsynced) when the promise resolves. Returns the byte count. */
+  put(key: string, data: Readable, options?: { maxBytes?: number }): Promise<number>;
+  /** Copies a local file in (outputs written by the pipeline). */
+  putFile(key: string, path: string): Promise<void>;
+  /** A local path to read the blob with random access (zips); for remote stores a cached copy. */
+  localPath(key: string): Promise<string>;
+  get(key: string, range?: { start: number; end: number }): Promise<Readable>;
+  size(key: string): Promise<number | undefined>;
+  delete(prefix: string): Promise<void>;
+}
