@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PointBatch } from './model/batch.ts';
 import type { UnitSystem } from './model/properties.ts';
-import type { ColumnSpec, OperationSource } from './formats/types.ts';
+import type { OperationSource } from './formats/types.ts';
 import { cleanupReasons } from './convert/clean.ts';
-import { FeatureCollectionWriter, formatCoordinate, formatValue, TimestampFormatter } from './convert/geojson-writer.ts';
+import { FeatureCollectionWriter } from './convert/geojson-writer.ts';
+import { PointFeatureSerializer } from './convert/point-features.ts';
 import { Standardizer } from './convert/standardize.ts';
 import { StepTracker, type StepName, type StepStatus } from './convert/status.ts';
 import { SummaryBuilder } from './convert/summary.ts';
@@ -74,8 +74,12 @@ export async function convertOperation(source: OperationSource, outDir: string, 
       writers.push(normalized, standard);
       summary = new SummaryBuilder(meta, standardizer.units, settings.units);
     }
-    const rawFeatures = new RawSerializer(meta.columns);
-    const standardFeatures = new StandardSerializer(standardizer.units, constants);
+    const rawFeatures = new PointFeatureSerializer({
+      timeKey: 'time',
+      numbers: meta.columns.filter((c) => c.kind === 'number').map((c) => c.key),
+      strings: meta.columns.filter((c) => c.kind === 'string').map((c) => c.key),
+    });
+    const standardFeatures = new PointFeatureSerializer({ timeKey: 'timestamp', numbers: [...standardizer.units.keys()], strings: standardizer.stringProperties(), constants });
 
     for await (const batch of source.points()) {
       pointCount += batch.length;
@@ -135,64 +139,4 @@ export async function convertOperation(source: OperationSource, outDir: string, 
     keptCount,
     removedBy,
   };
-}
-
-/** Raw features: the source's own column keys and units, plus the time. */
-class RawSerializer {
-  private readonly time = new TimestampFormatter();
-  constructor(private readonly columns: readonly ColumnSpec[]) {}
-
-  serialize(batch: PointBatch): string[] {
-    const features = new Array<string>(batch.length);
-    const numeric = this.columns.filter((c) => c.kind === 'number').map((c) => [JSON.stringify(c.key), batch.numbers.get(c.key)] as const);
-    const text = this.columns.filter((c) => c.kind === 'string').map((c) => [JSON.stringify(c.key), batch.strings.get(c.key)] as const);
-    for (let i = 0; i < batch.length; i++) {
-      let props = `"time":"${this.time.format(batch.time[i]!)}"`;
-      for (const [key, values] of numeric) {
-        const v = values?.[i];
-        if (v !== undefined && Number.isFinite(v)) props += `,${key}:${formatValue(v)}`;
-      }
-      for (const [key, values] of text) {
-        const v = values?.[i];
-        if (v !== undefined && v !== null) props += `,${key}:${JSON.stringify(v)}`;
-      }
-      features[i] = point(batch, i, props);
-    }
-    return features;
-  }
-}
-
-/** Standard features: Leaf's property names in the chosen unit system. */
-class StandardSerializer {
-  private readonly time = new TimestampFormatter();
-  private readonly constantText: string;
-  constructor(
-    private readonly units: ReadonlyMap<string, string>,
-    constants: readonly [string, string][],
-  ) {
-    this.constantText = constants.map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`).join('');
-  }
-
-  serialize(batch: PointBatch): string[] {
-    const features = new Array<string>(batch.length);
-    const numeric = [...this.units.keys()].map((key) => [JSON.stringify(key), batch.numbers.get(key)] as const);
-    const text = [...batch.strings].map(([key, values]) => [JSON.stringify(key), values] as const);
-    for (let i = 0; i < batch.length; i++) {
-      let props = `"timestamp":"${this.time.format(batch.time[i]!)}"`;
-      for (const [key, values] of numeric) {
-        const v = values?.[i];
-        if (v !== undefined && Number.isFinite(v)) props += `,${key}:${formatValue(v)}`;
-      }
-      for (const [key, values] of text) {
-        const v = values[i];
-        if (v !== undefined && v !== null) props += `,${key}:${JSON.stringify(v)}`;
-      }
-      features[i] = point(batch, i, props + this.constantText);
-    }
-    return features;
-  }
-}
-
-function point(batch: PointBatch, i: number, props: string): string {
-  return `{"type":"Feature","geometry":{"type":"Point","coordinates":[${formatCoordinate(batch.lon[i]!)},${formatCoordinate(batch.lat[i]!)}]},"properties":{${props}}}`;
 }

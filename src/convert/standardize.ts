@@ -175,6 +175,11 @@ export class Standardizer {
     }
   }
 
+  /** Per-point text properties the standard batches carry, in output order. */
+  stringProperties(): string[] {
+    return this.recordingKey ? ['recordingStatus'] : [];
+  }
+
   /** Text properties every point carries (constant per operation), in output order. */
   constants(): [string, string][] {
     const result: [string, string][] = [['operationType', this.meta.operationType]];
@@ -186,7 +191,7 @@ export class Standardizer {
 
   apply(batch: PointBatch): PointBatch {
     const n = batch.length;
-    const out = emptyBatch(n, this.units.keys(), this.recordingKey ? ['recordingStatus'] : []);
+    const out = emptyBatch(n, this.units.keys(), this.stringProperties());
     out.length = n;
     out.time.set(batch.time.subarray(0, n));
     out.lon.set(batch.lon.subarray(0, n));

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { convertOperation } from '../../src/pipeline.ts';
+import { withTempDir } from '../helpers/temp.ts';
 import { fakeSource, harvestPoints, HARVEST_COLUMNS } from '../helpers/fake-source.ts';
 
 interface Feature {
@@ -15,22 +15,13 @@ async function readJson<T>(path: string): Promise<T> {
   return JSON.parse(await readFile(path, 'utf8')) as T;
 }
 
-async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'furrow-pipeline-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 // Hand figures for harvestPoints(): each segment is 10 m long and 6 m wide → 60 m² per point
 // after the first (which has no previous point: distance 0, area 0). 1 kg/m² × 60 m² = 60 kg wet.
 // Dry (corn, standard moisture 15 %): 60 × (100 − 20)/(100 − 15) = 56.470588 kg.
 // Imperial: 60 kg / 0.45359237 = 132.277357 lb; / 56 lb/bu = 2.362096 bu;
 // 10,000 kg/ha = 10,000 / 0.45359237 lb / (10,000 / 4,046.8564224) ac = 8,921.791216 lb/ac.
 test('harvest: derived area, masses, volumes and dry values, in imperial units', () =>
-  withTemp(async (dir) => {
+  withTempDir(async (dir) => {
     const source = fakeSource({ operationType: 'harvested', columns: HARVEST_COLUMNS, crop: 'corn' }, harvestPoints());
     const result = await convertOperation(source, dir, { units: 'imperial' });
     assert.equal(result.status, 'processed', result.statusDetails);
@@ -84,7 +75,7 @@ test('harvest: derived area, masses, volumes and dry values, in imperial units',
   }));
 
 test('the same input gives byte-identical outputs', () =>
-  withTemp(async (dir) => {
+  withTempDir(async (dir) => {
     for (const run of ['a', 'b']) {
       await convertOperation(fakeSource({ operationType: 'harvested', columns: HARVEST_COLUMNS, crop: 'corn' }, harvestPoints()), join(dir, run), { units: 'default' });
     }
@@ -94,7 +85,7 @@ test('the same input gives byte-identical outputs', () =>
   }));
 
 test('a planting without a seed rate fails with the missing property named', () =>
-  withTemp(async (dir) => {
+  withTempDir(async (dir) => {
     const source = fakeSource({ operationType: 'planted', columns: [HARVEST_COLUMNS[2]!] }, harvestPoints().map((p) => ({ ...p, values: { width: 6000 } })));
     const result = await convertOperation(source, dir, { units: 'default' });
     assert.equal(result.status, 'failed');
@@ -105,14 +96,14 @@ test('a planting without a seed rate fails with the missing property named', () 
   }));
 
 test('when every point is removed the cleanup step fails as Leaf words it', () =>
-  withTemp(async (dir) => {
+  withTempDir(async (dir) => {
     const points = harvestPoints().map((p) => ({ ...p, values: { ...p.values, work: 0 } }));
     const result = await convertOperation(fakeSource({ operationType: 'harvested', columns: HARVEST_COLUMNS, crop: 'corn' }, points), dir, { units: 'default' });
     assert.equal(result.statusDetails, 'cleanupGeojson: no points passed the filter');
   }));
 
 test('no crop: harvest still converts, without volumes, with a warning', () =>
-  withTemp(async (dir) => {
+  withTempDir(async (dir) => {
     const result = await convertOperation(fakeSource({ operationType: 'harvested', columns: HARVEST_COLUMNS }, harvestPoints()), dir, { units: 'metric' });
     assert.equal(result.status, 'processed');
     assert.match(result.warnings.join('\n'), /no crop is recorded/);

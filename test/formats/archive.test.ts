@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openArchive, isJunkPath } from '../../src/formats/archive.ts';
 import { writeZip, zipBuffer } from '../helpers/zip.ts';
+import { withTempDir } from '../helpers/temp.ts';
 import { SAMPLES } from '../helpers/samples.ts';
 
 async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
@@ -13,17 +13,8 @@ async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'furrow-test-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 test('lists nested zips two levels deep and reports the third level', () =>
-  withTemp(async (dir) => {
+  withTempDir(async (dir) => {
     const level3 = await zipBuffer({ 'deep.txt': 'three' });
     const level2 = await zipBuffer({ 'b.txt': 'two', 'c.zip': level3 });
     const path = join(dir, 'upload.zip');
@@ -54,7 +45,7 @@ test('lists nested zips two levels deep and reports the third level', () =>
   }));
 
 test('ignores macOS junk and reads stored and deflated entries alike', () =>
-  withTemp(async (dir) => {
+  withTempDir(async (dir) => {
     const big = Buffer.alloc(3_000_000, 7);
     for (const compress of [true, false]) {
       const path = join(dir, `j${compress}.zip`);
@@ -89,7 +80,7 @@ test('opens a zip whose first 500,000 bytes are junk (KRONE sample)', async () =
 });
 
 test('walks a folder, including zips inside it', () =>
-  withTemp(async (dir) => {
+  withTempDir(async (dir) => {
     await writeFile(join(dir, 'a.txt'), 'a');
     await writeZip(join(dir, 'b.zip'), { 'c.txt': 'c' });
     const archive = await openArchive(dir);
@@ -102,7 +93,7 @@ test('walks a folder, including zips inside it', () =>
   }));
 
 test('a file that is not a zip fails with a readable message', () =>
-  withTemp(async (dir) => {
+  withTempDir(async (dir) => {
     const path = join(dir, 'notes.zip');
     await writeFile(path, 'this is not a zip');
     await assert.rejects(openArchive(path), /not a readable zip archive/);
