@@ -23,6 +23,12 @@ export interface DataLogColumn {
   depth: number;
   /** Set when the device's value presentation disagrees with the dictionary about what a raw step is. */
   presentationNote?: string;
+  /**
+   * The device's reading when it disagrees with the dictionary: what one raw step is by its
+   * presentation, in the column's (dictionary) unit, and the disagreement in words without a verdict.
+   * Planning decides from the values which of the two to use for a standard property (plausibility.ts).
+   */
+  presented?: { scale: number; text: string };
 }
 
 /**
@@ -58,11 +64,13 @@ export function describeDataLogValues(data: TaskData, header: TimeLogHeader): Da
     if (dictionary) {
       const unit = isoDictionaryUnit(dictionary.unit);
       const factor = presentation ? presentationFactor(dictionary, unit, presentation) : undefined;
-      const presentationNote =
+      const text =
         factor === undefined
           ? undefined
-          : `0x${hex} ${dictionary.name}: the device presents one raw step as ${presentation!.scale} ${presentation!.unit}, ${describeFactor(factor)} than the ISO 11783-11 dictionary's ${dictionary.resolution} ${dictionary.unit}; values follow the dictionary, so check them against what the terminal showed`;
-      return { index, ddi: dlv.ddi, deviceElementId: dlv.deviceElementId, element, key, label: `${name} (${where})`, unit, scale: dictionary.resolution, offset: 0, depth: depthOf(element), presentationNote };
+          : `0x${hex} ${dictionary.name}: the device presents one raw step as ${presentation!.scale} ${presentation!.unit}, ${describeFactor(factor)} than the ISO 11783-11 dictionary's ${dictionary.resolution} ${dictionary.unit}`;
+      const presentationNote = text && `${text}; values follow the dictionary, so check them against what the terminal showed`;
+      const presented = text && factor !== undefined ? { scale: dictionary.resolution * factor, text } : undefined;
+      return { index, ddi: dlv.ddi, deviceElementId: dlv.deviceElementId, element, key, label: `${name} (${where})`, unit, scale: dictionary.resolution, offset: 0, depth: depthOf(element), presentationNote, presented };
     }
     const presented = presentation ? presentationOf(presentation) : { scale: 1, offset: 0, unit: undefined };
     const proprietaryName = processData?.designator ?? (isProprietaryDdi(dlv.ddi) ? `Proprietary DDI 0x${hex}` : `DDI 0x${hex}`);

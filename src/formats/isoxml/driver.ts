@@ -4,6 +4,7 @@ import { FURROW_VERSION } from '../../version.ts';
 import { DatasetError, type ArchiveEntry, type Dataset, type Driver, type OperationMeta, type OperationSource } from '../types.ts';
 import { describeDataLogValues } from './columns.ts';
 import { planTask, POSITION_COLUMNS, type PlannedOperation, type TimeLogInfo } from './plan.ts';
+import { addCounts, countReadings, decideReading, emptyCounts, type ReadingCounts } from './plausibility.ts';
 import { readTaskData, type Task, type TaskData } from './taskdata.ts';
 import { parseTimeLogHeader } from './timelog-header.ts';
 import { decodeTimeLog, TimeLogDecoder, type DecodeSpec, type PositionColumns } from './timelog.ts';
@@ -18,7 +19,11 @@ const SNIFF_BYTES = 64 * 1024;
 /**
  * ISO 11783-10 TASKDATA (ISOXML) driver. A dataset is the folder of a TASKDATA.XML whose root
  * element is ISO11783_TaskData, whatever the case of its name or the folders around it; an
- * operation is one operation type of one task, streamed from the task's binary timelogs.
+ * operation is one operation type of one task (`TSK2-applied`), or of one metering element of it
+ * when the task's elements meter different products (`TSK2-applied-DET-15`), streamed from the
+ * task's binary timelogs. Where a standard column's dictionary and device readings disagree, the
+ * timelogs that log it are read once more while listing the operations, to decide which reading
+ * to use (plausibility.ts).
  */
 export const isoxmlDriver: Driver = {
   name: DRIVER,
@@ -56,6 +61,8 @@ export const isoxmlDriver: Driver = {
     const datasetWarnings = [...data.warnings];
     const usedIds = new Set<string>();
     let timeLogCount = 0;
+    // Value counts per timelog and column, shared by the operations that read the same timelog.
+    const readingCounts = new Map<string, ReadingCounts>();
     for (const task of data.tasks) {
       const { logs, warnings: logWarnings } = await readTimeLogHeaders(dataset, data, task);
       timeLogCount += logs.length;
@@ -71,7 +78,8 @@ export const isoxmlDriver: Driver = {
         continue;
       }
       for (const operation of plan.operations) {
-        const id = uniqueId(`${task.id}-${operation.type}`, usedIds);
+        await decideReadings(dataset, operation, readingCounts);
+        const id = uniqueId(`${task.id}-${operation.type}${operation.meteringElementId ? `-${operation.meteringElementId}` : ''}`, usedIds);
         sources.push(operationSource(dataset, data, task, operation, id, taskWarnings));
       }
     }
@@ -176,6 +184,41 @@ async function readTimeLogHeaders(dataset: Dataset, data: TaskData, task: Task):
   return { logs, warnings };
 }
 
+/**
+ * Decides, for the operation's standard columns whose dictionary and device readings disagree,
+ * which reading to use (plausibility.ts), from one pass over the timelogs that log them and the
+ * machine counters that check them; sets the chosen scale and says what was decided.
+ */
+async function decideReadings(dataset: Dataset, operation: PlannedOperation, cache: Map<string, ReadingCounts>): Promise<void> {
+  if (operation.readings.length === 0) return;
+  const open = async (log: TimeLogInfo) => (await dataset.entries.get(log.binaryKey)!.open()) as AsyncIterable<Uint8Array>;
+  const keys = [...new Set(operation.readings.flatMap((q) => [q.key, ...(q.totals ? [q.totals.amountKey, q.totals.areaKey] : [])]))];
+  const totals = new Map(keys.map((key) => [key, emptyCounts()]));
+  // A questioned column's counts depend on its range; a counter's do not.
+  const cacheKey = (log: TimeLogInfo, key: string) => `${log.binaryKey}|${key}|${operation.readings.find((q) => q.key === key)?.property ?? 'counter'}`;
+  for (const log of operation.timeLogs) {
+    const missing = keys.filter((key) => !cache.has(cacheKey(log, key)));
+    if (missing.length > 0) {
+      try {
+        const counted = await countReadings(log, missing, operation.readings, open);
+        for (const key of missing) cache.set(cacheKey(log, key), counted.get(key) ?? emptyCounts());
+      } catch {
+        continue; // an unreadable timelog is reported when its points are read; it cannot vote here
+      }
+    }
+    for (const key of keys) addCounts(totals.get(key)!, cache.get(cacheKey(log, key))!);
+  }
+  for (const q of operation.readings) {
+    const counters = q.totals && { amount: totals.get(q.totals.amountKey)!, area: totals.get(q.totals.areaKey)! };
+    const decision = decideReading(q, totals.get(q.key)!, counters);
+    operation.warnings.push(decision.warning);
+    if (!decision.useDevice) continue;
+    operation.scales.set(q.key, q.deviceScale);
+    const spec = operation.columns.find((c) => c.key === q.key)!;
+    spec.label += ` [read by the device's presentation: ${q.deviceScale} ${spec.unit} per step]`;
+  }
+}
+
 function uniqueId(base: string, used: Set<string>): string {
   // Ids become folder names: keep to characters every file system accepts.
   const safe = base.replace(/[^A-Za-z0-9._-]+/g, '_');
@@ -212,6 +255,7 @@ function operationSource(dataset: Dataset, data: TaskData, task: Task, operation
     meta,
     async *points(): AsyncIterable<PointBatch> {
       ordered ??= await inTimeOrder(dataset, operation.timeLogs);
+      const still = new StandingStill();
       for (const log of ordered) {
         const entry = dataset.entries.get(log.binaryKey)!;
         const decoder = new TimeLogDecoder(decodeSpec(log, operation, entry.size));
@@ -223,12 +267,40 @@ function operationSource(dataset: Dataset, data: TaskData, task: Task, operation
           if (!meta.warnings.includes(warning)) meta.warnings.push(warning);
           continue;
         }
-        yield* decodeTimeLog(stream, decoder);
+        for await (const batch of decodeTimeLog(stream, decoder)) {
+          still.add(batch);
+          yield batch;
+        }
         // Decoding warnings are known only now; a second pass over the points must not repeat them.
         for (const warning of decoder.warnings) if (!meta.warnings.includes(warning)) meta.warnings.push(warning);
       }
+      const warning = still.warning();
+      if (warning && !meta.warnings.includes(warning)) meta.warnings.push(warning);
     },
   };
+}
+
+/**
+ * Notices an operation whose points all lie at one position: the machine stood still (a setup or
+ * test run, as several tasks of the CNH card), so it covers no area whatever its width and rates.
+ */
+class StandingStill {
+  private lon = NaN;
+  private lat = NaN;
+  private points = 0;
+  private moved = false;
+
+  add(batch: PointBatch): void {
+    for (let i = 0; i < batch.length && !this.moved; i++) {
+      if (this.points++ === 0) [this.lon, this.lat] = [batch.lon[i]!, batch.lat[i]!];
+      else if (batch.lon[i] !== this.lon || batch.lat[i] !== this.lat) this.moved = true;
+    }
+  }
+
+  warning(): string | undefined {
+    if (this.moved || this.points < 2) return undefined;
+    return `all ${this.points} points are at one position (${this.lat}, ${this.lon}): the machine did not move, so the operation covers no area`;
+  }
 }
 
 /** Builds how one timelog's DLVs and position fields map onto the operation's columns. */
@@ -241,7 +313,7 @@ function decodeSpec(log: TimeLogInfo, operation: PlannedOperation, byteLength?: 
   const offset = new Float64Array(n);
   for (const c of log.columns) {
     column[c.index] = indexOf.get(c.key) ?? -1;
-    scale[c.index] = c.scale;
+    scale[c.index] = operation.scales.get(c.key) ?? c.scale;
     offset[c.index] = c.offset;
   }
   const positionColumns: PositionColumns = {};

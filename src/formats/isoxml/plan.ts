@@ -1,10 +1,12 @@
 import { OPERATION_TYPES, type OperationType } from '../../model/operations.ts';
 import type { StandardProperty } from '../../model/properties.ts';
-import { isoDictionaryUnit } from '../../model/units.ts';
+import { isoDictionaryUnit, unit as unitDef } from '../../model/units.ts';
 import type { ColumnSpec, Machine, ProductUse } from '../types.ts';
 import { depthOf, findProperty, lineage, type DataLogColumn } from './columns.ts';
 import { ddiRole, deviceClassName, deviceClassOf, resolveFamily, type DdiRole } from './ddi-operations.ts';
 import { lookupDdi } from './dictionary.ts';
+import { allocatedProducts, branchRoot, isWithin, meteringOwner, metersProduct } from './metering.ts';
+import { plausibleRange, type MachineTotals, type ReadingQuestion } from './plausibility.ts';
 import type { Device, DeviceElement, Task, TaskData } from './taskdata.ts';
 import type { TimeLogHeader } from './timelog-header.ts';
 
@@ -32,6 +34,11 @@ export interface ConstantColumn {
 
 export interface PlannedOperation {
   type: OperationType;
+  /**
+   * Set when the task's operation of this type was split by the element that meters each product
+   * (see `meteringOwners`): the owning element's id, which also tells the operations' ids apart.
+   */
+  meteringElementId?: string;
   originalOperationType: string;
   /** Timelogs that carry this operation, in document order (streamed in time order later). */
   timeLogs: TimeLogInfo[];
@@ -43,6 +50,10 @@ export interface PlannedOperation {
   machinery: Machine[];
   /** Problems found while planning, such as device presentations that contradict the dictionary. */
   warnings: string[];
+  /** Standard columns whose dictionary and device readings disagree, to be decided from the values before reading (plausibility.ts). */
+  readings: ReadingQuestion[];
+  /** Scale per column key that replaces the column's dictionary scale (set when a reading decision picks the device's presentation). */
+  scales: Map<string, number>;
 }
 
 /** Position fields that become columns when the timelog writes them in every record. */
@@ -150,9 +161,59 @@ export function planTask(data: TaskData, task: Task, timeLogs: readonly TimeLogI
         if (belongsTo(c, type, devicesDoing)) included.push(c);
       }
     }
-    operations.push(buildOperation(data, task, type, logs, included, seedProducts));
+    const owners = meteringOwners(data, task, type, included);
+    if (!owners) {
+      operations.push(buildOperation(data, task, type, logs, included, seedProducts));
+      continue;
+    }
+    const branches = owners.map((owner) => branchRoot(owner, owners));
+    owners.forEach((owner, i) => {
+      const others = branches.filter((_, j) => j !== i);
+      const own = included.filter((c) => inBranch(c, branches[i]!, others, type, devicesDoing));
+      const ownLogs = logs.filter((log) => classified.get(log)!.some((c) => c.role?.decides && c.type === type && own.includes(c)));
+      operations.push(buildOperation(data, task, type, ownLogs, own, seedProducts, owner));
+    });
   }
   return { operations, warnings };
+}
+
+/**
+ * The elements that meter the products of an application or seeding, when they meter different
+ * products: then each is an operation of its own (isoxml.md: several device functions logged in
+ * one timelog stay separate operations). An owner is the element a product is allocated to (PAN),
+ * or a bin without allocation, that logs a rate or setpoint itself or below it. The AGCO card's
+ * dual-boom sprayer allocates "Counter" to bin DET-15 under boom DET-8 and "yy" to bin DET-16 under
+ * boom DET-9, each bin logging its own 0x0002: two operations. Undefined when fewer than two
+ * different products are allocated to the owners: one operation, as before.
+ */
+function meteringOwners(data: TaskData, task: Task, type: OperationType, included: Classified[]): DeviceElement[] | undefined {
+  if (type !== 'applied' && type !== 'planted') return undefined;
+  const rates = new Set(STANDARD_CANDIDATES[type].flatMap(([, ddis]) => ddis));
+  const owners: DeviceElement[] = [];
+  for (const c of included) {
+    if (c.type !== type || !rates.has(c.column.ddi) || !c.column.element || !metersProduct(data, task, c.column.element)) continue;
+    const owner = meteringOwner(task, c.column.element);
+    if (owner && !owners.includes(owner)) owners.push(owner);
+  }
+  const products = new Set(owners.map((owner) => allocatedProducts(task, owner)).filter((key) => key !== ''));
+  if (products.size < 2) return undefined;
+  return owners.sort((a, b) => a.device.id.localeCompare(b.device.id, 'en', { numeric: true }) || a.id.localeCompare(b.id, 'en', { numeric: true }));
+}
+
+/**
+ * Whether a column goes with the operation of one metering branch: its own branch (the owner,
+ * the elements below it, and its parents up to where another owner's line joins, e.g. the boom of a
+ * bin and the boom's sections), the elements above the branch that all share (the device root),
+ * and devices that take no part in the operation (the tractor, a trip computer). Not: the other
+ * branches, nor other elements of the devices doing the operation: those meter no product of the
+ * task (the AGCO card's "ServiceUtility" logs 0x0002 with every value 0).
+ */
+function inBranch(c: Classified, branch: DeviceElement, others: readonly DeviceElement[], type: OperationType, devicesDoing: ReadonlyMap<string, ReadonlySet<OperationType>>): boolean {
+  const element = c.column.element;
+  if (!element) return true;
+  if (isWithin(element, branch) || isWithin(branch, element)) return true;
+  if (others.some((other) => isWithin(element, other))) return false;
+  return !devicesDoing.get(element.device.id)?.has(type);
 }
 
 /**
@@ -168,7 +229,15 @@ function belongsTo(c: Classified, type: OperationType, devicesDoing: ReadonlyMap
   return doing === undefined || doing.size === 0 || doing.has(type);
 }
 
-function buildOperation(data: TaskData, task: Task, type: OperationType, logs: TimeLogInfo[], included: Classified[], seedProducts: ReadonlySet<string>): PlannedOperation {
+function buildOperation(
+  data: TaskData,
+  task: Task,
+  type: OperationType,
+  logs: TimeLogInfo[],
+  included: Classified[],
+  seedProducts: ReadonlySet<string>,
+  owner?: DeviceElement,
+): PlannedOperation {
   const columns: ColumnSpec[] = [];
   const byKey = new Map<string, Classified>();
   for (const field of POSITION_COLUMNS) {
@@ -184,9 +253,10 @@ function buildOperation(data: TaskData, task: Task, type: OperationType, logs: T
   }
 
   const workers = operationDevices(included, type);
-  const assign = (property: StandardProperty, ddis: readonly number[]): boolean => {
+  const metering = (c: Classified) => c.column.element !== undefined && metersProduct(data, task, c.column.element);
+  const assign = (property: StandardProperty, ddis: readonly number[], choose: (candidates: Classified[]) => Classified | undefined): boolean => {
     for (const ddi of ddis) {
-      const best = nearestRoot([...byKey.values()].filter((c) => c.column.ddi === ddi), workers);
+      const best = choose([...byKey.values()].filter((c) => c.column.ddi === ddi));
       if (!best) continue;
       const spec = columns.find((s) => s.key === best.column.key)!;
       spec.standard = property;
@@ -194,11 +264,14 @@ function buildOperation(data: TaskData, task: Task, type: OperationType, logs: T
     }
     return false;
   };
-  for (const [property, ddis] of STANDARD_CANDIDATES[type]) assign(property, ddis);
+  // The rate comes from an element that meters a product, not from one that logs zeros because it meters nothing.
+  for (const [property, ddis] of STANDARD_CANDIDATES[type]) assign(property, ddis, (candidates) => nearestRoot(candidates, workers, metering));
   const constants: ConstantColumn[] = [];
   for (const [property, ddi] of COMMON_STANDARD) {
-    if (assign(property, [ddi]) || property !== 'equipmentWidth') continue;
-    const fixed = fixedWorkingWidth(workers);
+    // An operation of one metering branch takes the width and work state of the owner or its nearest parent that logs them.
+    const choose = (candidates: Classified[]) => (owner && property !== 'speed' ? nearestInLineage(candidates, owner) : undefined) ?? nearestRoot(candidates, workers);
+    if (assign(property, [ddi], choose) || property !== 'equipmentWidth') continue;
+    const fixed = owner ? fixedWidthAlong(lineage(owner)) : fixedWorkingWidth(workers);
     if (fixed) {
       columns.push({ key: fixed.key, label: fixed.label, kind: 'number', unit: isoDictionaryUnit('mm'), standard: 'equipmentWidth' });
       constants.push({ key: fixed.key, value: fixed.value });
@@ -209,24 +282,68 @@ function buildOperation(data: TaskData, task: Task, type: OperationType, logs: T
   const deviceClass = deciding.map((c) => deviceClassName(deviceClassOf(c.column.element?.device.clientName))).find((name) => name !== undefined);
   const originalOperationType = deviceClass ?? lookupDdi(deciding[0]!.column.ddi)?.name ?? type;
 
-  // Only where it matters downstream: a disagreement on a column that feeds a standard property.
+  // Only where it matters downstream: a disagreement on a column that feeds a standard property. Where the
+  // property has a plausible range, the values decide between the two readings before the points are read.
   const notes = new Map<string, string[]>();
+  const readings: ReadingQuestion[] = [];
   for (const spec of columns) {
-    const note = spec.standard ? byKey.get(spec.key)?.column.presentationNote : undefined;
-    if (note) notes.set(note, [...(notes.get(note) ?? []), byKey.get(spec.key)!.column.deviceElementId]);
+    const column = spec.standard ? byKey.get(spec.key)?.column : undefined;
+    if (!column?.presentationNote) continue;
+    const range = plausibleRange(spec.standard!, column.unit);
+    if (range && column.unit && column.presented) {
+      const { scale, text } = column.presented;
+      const totals = RATES.has(spec.standard!) ? machineTotals(column, [...byKey.values()]) : undefined;
+      readings.push({ key: spec.key, property: spec.standard!, unit: column.unit, dictionaryScale: column.scale, deviceScale: scale, text, deviceElementId: column.deviceElementId, range, totals });
+    } else {
+      notes.set(column.presentationNote, [...(notes.get(column.presentationNote) ?? []), column.deviceElementId]);
+    }
   }
   const warnings = [...notes].map(([note, elements]) => `${note} (${elements.join(', ')})`);
+  if (!columns.some((c) => c.standard === 'equipmentWidth')) {
+    warnings.push(
+      `no working width is logged or described; area cannot be computed (no element of ${machineNames(included)} logs 0x0043 Actual Working Width, and none describes a fixed 0x0043 or 0x0046 width)`,
+    );
+  }
 
   return {
     type,
+    ...(owner ? { meteringElementId: owner.id } : {}),
     originalOperationType,
     warnings,
+    readings,
+    scales: new Map(),
     timeLogs: logs,
     columns,
     constants,
-    ...cropAndProducts(data, task, type, deciding, seedProducts),
+    ...cropAndProducts(data, task, type, deciding, seedProducts, owner),
     machinery: machinery(included),
   };
+}
+
+const RATES: ReadonlySet<StandardProperty> = new Set(['appliedRate', 'appliedRateTarget', 'seedRate', 'seedRateTarget']);
+
+/** Application total DDI per dimension of a rate: 0x0050 volume (L), 0x0051 mass (kg), 0x0052 count. */
+const AMOUNT_OF: Readonly<Partial<Record<string, number>>> = { volumePerArea: 0x0050, massPerArea: 0x0051, countPerArea: 0x0052 };
+const TOTAL_AREA = 0x0074;
+
+/**
+ * The machine's own counters that check a rate: the application total of the rate's kind and the
+ * total area, both logged by the rate's element or its nearest parent that logs both.
+ */
+function machineTotals(rate: DataLogColumn, candidates: Classified[]): MachineTotals | undefined {
+  const amountDdi = rate.unit ? AMOUNT_OF[unitDef(rate.unit).dimension] : undefined;
+  if (amountDdi === undefined || !rate.element) return undefined;
+  for (const e of lineage(rate.element)) {
+    const amount = candidates.find((c) => c.column.element === e && c.column.ddi === amountDdi)?.column;
+    const area = candidates.find((c) => c.column.element === e && c.column.ddi === TOTAL_AREA)?.column;
+    if (amount?.unit && area?.unit) return { amountKey: amount.key, amountScale: amount.scale, amountUnit: amount.unit, areaKey: area.key, areaScale: area.scale, areaUnit: area.unit };
+  }
+  return undefined;
+}
+
+function machineNames(included: Classified[]): string {
+  const names = machinery(included).map((m) => m.name);
+  return names.length === 0 ? 'the task' : names.join(', ');
 }
 
 /**
@@ -235,15 +352,25 @@ function buildOperation(data: TaskData, task: Task, type: OperationType, logs: T
  * rate its controller applies, while a section reports only its own strip (one section's width
  * as equipment width would understate the swath many times over). The devices doing the
  * operation come first: the spreader's own work state says whether it spread, the tractor's or
- * trip computer's only whether the tractor was working. Ties keep header order.
+ * trip computer's only whether the tractor was working. For rates, elements that meter a product
+ * come before all others (`metering`). Ties keep header order.
  */
-function nearestRoot(candidates: Classified[], workers: readonly Device[]): Classified | undefined {
-  const rank = (c: Classified) => (c.column.element && workers.includes(c.column.element.device) ? 0 : 1);
+function nearestRoot(candidates: Classified[], workers: readonly Device[], metering?: (c: Classified) => boolean): Classified | undefined {
+  const rank = (c: Classified) => (metering && !metering(c) ? 2 : 0) + (c.column.element && workers.includes(c.column.element.device) ? 0 : 1);
   let best: Classified | undefined;
   for (const c of candidates) {
     if (!best || rank(c) < rank(best) || (rank(c) === rank(best) && c.column.depth < best.column.depth)) best = c;
   }
   return best;
+}
+
+/** The candidate logged by the element or its nearest parent (the boom of a bin for the bin's width and work state). */
+function nearestInLineage(candidates: Classified[], element: DeviceElement): Classified | undefined {
+  for (const e of lineage(element)) {
+    const found = candidates.find((c) => c.column.element === e);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function operationDevices(included: Classified[], type: OperationType): Device[] {
@@ -285,6 +412,33 @@ function fixedWorkingWidth(devices: Device[]): { key: string; label: string; val
   return undefined;
 }
 
+/**
+ * Fixed working width (DPT) of the nearest of the given elements (an owner and its parents) that
+ * describes one: its own 0x0043/0x0046, else the sum of the fixed widths of its sections.
+ */
+function fixedWidthAlong(elements: readonly DeviceElement[]): { key: string; label: string; value: number } | undefined {
+  const widthOf = (element: DeviceElement) => {
+    const dpt = findProperty(element, 0x0043) ?? findProperty(element, 0x0046);
+    return dpt && dpt.value > 0 ? { dpt, value: dpt.value * (lookupDdi(dpt.ddi)?.resolution ?? 1) } : undefined;
+  };
+  for (const element of elements) {
+    const own = widthOf(element);
+    if (own) {
+      return {
+        key: `DPT-${own.dpt.ddi === 0x0043 ? '0043' : '0046'}_${element.id}`,
+        label: `${lookupDdi(own.dpt.ddi)?.name ?? 'Working width'}, fixed device property (${element.id})`,
+        value: own.value,
+      };
+    }
+    const sections = element.device.elements.filter((e) => e.type === 4 && e !== element && e.parentObjectId === element.objectId).map(widthOf).filter((w) => w !== undefined);
+    if (sections.length > 0) {
+      const sum = sections.reduce((total, w) => total + w.value, 0);
+      return { key: `DPT-0046_${element.id}-sections`, label: `Working width: sum of ${sections.length} section widths, fixed device properties (${element.id})`, value: sum };
+    }
+  }
+  return undefined;
+}
+
 /** Products that are seed: a variety's product (CVT C) or a product in a crop's product group (CTP C, or a PGP of type 2 "crop type"). */
 function seedProductIds(data: TaskData): Set<string> {
   const seed = new Set<string>();
@@ -320,12 +474,15 @@ function cropAndProducts(
   type: OperationType,
   deciding: Classified[],
   seedProducts: ReadonlySet<string>,
+  owner?: DeviceElement,
 ): { crop?: string; varieties: string[]; products: ProductUse[] } {
   const decidingElements = deciding.map((c) => c.column.element).filter((e): e is DeviceElement => e !== undefined);
   const related = (id: string | undefined): boolean => {
     if (id === undefined) return true;
     const element = data.deviceElements.get(id);
     if (!element) return true;
+    // An operation of one metering branch has the products of its owner (or below it): the device root above both booms logs totals too.
+    if (owner) return isWithin(element, owner) || isWithin(owner, element);
     // The product goes with the element that meters it, whether the rate is logged on it, above it or below it.
     return decidingElements.some((e) => lineage(e).includes(element) || lineage(element).includes(e));
   };

@@ -26,9 +26,12 @@ function unitCode(text: string | undefined): string | undefined {
  * samples they sometimes do not, by powers of ten: the AGCO card's DVPs show a 15 m boom as
  * 150 m and 35 L/ha as 3 511 L/ha (the dictionary reading is the plausible one), while the KRONE
  * baler presents crop moisture 0x0063 in 0.1 % steps where the dictionary has 1 ppm (its 13.6 %
- * becomes 0.0136 % by the dictionary). Furrow keeps the dictionary, which is what the DDI means,
- * and says so when the two disagree by 3× or more so that the values get checked.
+ * becomes 0.0136 % by the dictionary). A disagreement of 3× or more is reported; the dictionary,
+ * which is what the DDI means, is kept, except for a column feeding a standard property whose
+ * values are plausible by the device's reading only (plausibility.ts).
  * Returns how many times larger the device's step is, or undefined when they agree or cannot be compared.
+ * DVP scales are single-precision floats (0.1000000015 is 0.1 as float32), so a ratio within a
+ * millionth of a power of ten is that power of ten.
  */
 export function presentationFactor(dictionary: DdiDefinition, dictionaryUnit: string | undefined, dvp: DeviceValuePresentation): number | undefined {
   const presented = unitCode(dvp.unit);
@@ -39,7 +42,9 @@ export function presentationFactor(dictionary: DdiDefinition, dictionaryUnit: st
   } catch {
     return undefined; // different dimensions: the DVP unit text is not about this quantity
   }
-  const ratio = dvp.scale / perStep;
+  const measured = dvp.scale / perStep;
+  const power = 10 ** Math.round(Math.log10(measured));
+  const ratio = Math.abs(measured / power - 1) < 1e-6 ? power : measured;
   return ratio >= 3 || ratio <= 1 / 3 ? ratio : undefined;
 }
 

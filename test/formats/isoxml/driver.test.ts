@@ -13,10 +13,14 @@ import { collect, isoxmlSamples, openSample, pointCount, readOracle } from './he
  * Operations found per sample, with their types and point counts. Point counts equal the sum of
  * the oracle's valid positions over the timelogs of the task (oracle.test.ts checks those per
  * timelog), except KRONE TSK3/TSK4, whose timelogs Furrow reads past 5 stray bytes (27 524 and
- * 15 597 records where the oracle stops after 1).
+ * 15 597 records where the oracle stops after 1). The AGCO task is two operations, one per bin
+ * (DET-15 and DET-16 are allocated different products), each over the task's three timelogs.
  */
 const EXPECTED: Record<string, [id: string, originalOperationType: string, points: number][]> = {
-  'agco-microtrak': [['TSK2-applied', 'Sprayers', 4483]],
+  'agco-microtrak': [
+    ['TSK2-applied-DET-15', 'Sprayers', 4483],
+    ['TSK2-applied-DET-16', 'Sprayers', 4483],
+  ],
   'cnh-planter-aircart': [
     ['TSK-3-applied', 'Fertilizers', 1183],
     ['TSK-4-applied', 'Fertilizers', 8],
@@ -73,7 +77,7 @@ for (const name of isoxmlSamples()) {
       for (const source of sources) found.push([source.meta.id, source.meta.originalOperationType, pointCount(await collect(source))]);
       assert.deepEqual(found, EXPECTED[name]);
       for (const source of sources) {
-        assert.equal(source.meta.operationType, source.meta.id.split('-').pop());
+        assert.match(source.meta.id, new RegExp(`-${source.meta.operationType}(-DET-\\d+)?$`));
         assert.match(source.meta.reader, /^furrow-isoxml\/\d+\.\d+\.\d+/);
         assert.match(source.meta.id, /^[A-Za-z0-9._-]+$/);
         checkColumns(source);
@@ -131,6 +135,70 @@ test('standard properties come from the element nearest the device root, in dict
   const kverneland = await standardsOf('kverneland-spreader');
   assert.equal(kverneland.get('TSK1-planted')?.seedRate, '000C_DET-452 seeds/m2');
   assert.equal(kverneland.get('TSK1-planted')?.equipmentWidth, '0043_DET-450 mm');
+  // AGCO: each bin's own rate (not the ServiceUtility's DET-1, whose 0x0002 is 0 throughout), its boom's width and work state.
+  const agco = await standardsOf('agco-microtrak');
+  assert.deepEqual(agco.get('TSK2-applied-DET-15'), {
+    elevation: 'elevation mm',
+    recordingStatus: '008D_DET-8 undefined',
+    appliedRate: '0002_DET-15 mm3/m2',
+    appliedRateTarget: '0001_DET-15 mm3/m2',
+    equipmentWidth: '0043_DET-8 mm',
+  });
+  assert.deepEqual(agco.get('TSK2-applied-DET-16'), {
+    elevation: 'elevation mm',
+    appliedRate: '0002_DET-16 mm3/m2',
+    appliedRateTarget: '0001_DET-16 mm3/m2',
+    equipmentWidth: '0043_DET-9 mm',
+    recordingStatus: '008D_DET-9 undefined',
+  });
+});
+
+/** Values of one column at the points of an operation, in time order. */
+async function valuesOf(source: OperationSource, key: string): Promise<{ time: number; value: number }[]> {
+  const out: { time: number; value: number }[] = [];
+  for (const batch of await collect(source)) {
+    const column = batch.numbers.get(key)!;
+    for (let i = 0; i < batch.length; i++) out.push({ time: batch.time[i]!, value: column[i]! });
+  }
+  return out;
+}
+
+test('AGCO: one operation per bin, each with its own product; width and rates keep the dictionary reading', async () => {
+  const { archive, dataset } = await openSample('agco-microtrak');
+  try {
+    const sources = await isoxmlDriver.read(dataset);
+    const [bin15, bin16] = sources;
+    assert.deepEqual(bin15!.meta.products, [{ name: 'Counter' }], 'PAN PDT1 → DET-15');
+    assert.deepEqual(bin16!.meta.products, [{ name: 'yy' }], 'PAN PDT-1 → DET-16');
+    for (const source of sources) {
+      assert.deepEqual(source.meta.machinery.map((m) => m.name), ['Dual Plus ISOmod']);
+      assert.ok(!source.meta.columns.some((c) => c.key.endsWith('_DET-1')), 'the ServiceUtility meters nothing');
+    }
+    // The boom's 0x0043 logs 15000: 15 000 mm by the dictionary (1 mm), 150 m by its DVP (0.01 m); only 15 m is a width.
+    const widths = new Set((await valuesOf(bin15!, '0043_DET-8')).map((p) => p.value));
+    assert.ok(widths.has(15000) && !widths.has(150000), [...widths].join(','));
+    assert.ok(bin15!.meta.warnings.some((w) => /^0x0043 Actual Working Width: .*\(DET-8\); .*only the dictionary's reading is plausible, so values follow the dictionary$/.test(w)));
+    // 0x0002 on DET-15: 22.3 L/ha by the dictionary and 2 226 L/ha by the DVP are both rates; its counters (73 L over 35 074 m²) say 20.8 L/ha.
+    assert.ok(bin15!.meta.warnings.some((w) => /^0x0002 .*\(DET-15\); .*give 20\.8 L\/ha, which only the dictionary's reading agrees with, so values follow the dictionary$/.test(w)), bin15!.meta.warnings.join('\n'));
+  } finally {
+    await archive.close();
+  }
+});
+
+test('CNH sprayer: the actual rate is read by the DVP where the machine counters confirm it, the setpoint by the dictionary', async () => {
+  const { archive, dataset } = await openSample('cnh-planter-aircart');
+  try {
+    const tsk22 = (await isoxmlDriver.read(dataset)).find((s) => s.meta.id === 'TSK-22-applied')!;
+    // The bin logs 0x0002 raw 34 370 (343.7 L/ha by its DVP's 0.01 L/ha; 3.437 L/ha by the dictionary) and 0x0001 raw
+    // 3 741 583 (374 L/ha by the dictionary), and the device counted 685 L (0x0050) over 18 610 m² (0x0074): 368 L/ha.
+    const rates = new Set((await valuesOf(tsk22, '0002_DET-685')).map((p) => p.value));
+    assert.ok(rates.has(34370), 'raw 34 370 read as 34 370 mm³/m² = 343.7 L/ha');
+    const targets = new Set((await valuesOf(tsk22, '0001_DET-685')).map((p) => p.value));
+    assert.ok([...targets].some((v) => Math.abs(v - 37415.83) < 1e-6), 'raw 3 741 583 read as 37 415.83 mm³/m² = 374.16 L/ha');
+    assert.match(tsk22.meta.columns.find((c) => c.key === '0002_DET-685')!.label, /\[read by the device's presentation: 1 mm3\/m2 per step\]$/);
+  } finally {
+    await archive.close();
+  }
 });
 
 test('metadata: task, field, farm, grower, provider, products, machinery', async () => {
@@ -237,8 +305,27 @@ test('KRONE: a timelog of positions only is reported, not converted; stray bytes
     const tsk3 = sources.find((s) => s.meta.id === 'TSK3-harvested')!;
     await collect(tsk3);
     assert.ok(tsk3.meta.warnings.some((w) => /TLG0006\.BIN: record 2 at byte 16 is broken .*skipped 5 bytes/.test(w)));
-    // The KRONE DVP presents crop moisture in 0.1 % steps where the dictionary has ppm: flagged.
-    assert.ok(tsk3.meta.warnings.some((w) => /0x0063 Crop Moisture: the device presents one raw step as 0.1000000015 %, 1000× larger/.test(w)));
+    // The KRONE DVP presents crop moisture in 0.1 % steps where the dictionary has ppm: by the dictionary no value
+    // reaches 1 %, by the DVP they lie within 1–80 %, so the DVP's reading is used.
+    assert.ok(
+      tsk3.meta.warnings.some((w) =>
+        /^0x0063 Crop Moisture: the device presents one raw step as 0.1000000015 %, 1000× larger than the ISO 11783-11 dictionary's 1 ppm \(DET-1\); by the dictionary 0 and by the device's presentation \d+ of \d+ non-zero values .*only the device's reading is plausible, so values follow the device's presentation$/.test(w),
+      ),
+      tsk3.meta.warnings.join('\n'),
+    );
+    // The baler logs no width and describes none.
+    assert.ok(tsk3.meta.warnings.some((w) => w.startsWith('no working width is logged or described; area cannot be computed')));
+    assert.equal(tsk3.meta.columns.find((c) => c.standard === 'equipmentWidth'), undefined);
+    // TLG0005.CSV (the export beside the timelog) has five records at 15.05.2012 17:01:14; the second logs raw 136 in column
+    // '99/-1 (0x0063), the first carries 137 from 17:01:13. By the DVP (0.1 % per step) that is 13.7 % then 13.6 %, i.e.
+    // 137 000 and 136 000 ppm in the column's dictionary unit (by the dictionary's 1 ppm it would be 0.0136 %).
+    const tsk2 = sources.find((s) => s.meta.id === 'TSK2-harvested')!;
+    const at = Date.UTC(2012, 4, 15, 17, 1, 14);
+    const moisture = (await valuesOf(tsk2, '0063_DET-1')).filter((p) => Math.floor(p.time / 1000) * 1000 === at);
+    assert.deepEqual(
+      moisture.map((p) => p.value),
+      [137000, 136000, 136000, 136000, 136000],
+    );
   } finally {
     await archive.close();
   }

@@ -107,3 +107,83 @@ test('device class from the client NAME', () => {
   assert.equal(resolveFamily('application', { productIsSeed: true, deviceClass: 6, deviceLogsSeedCounts: false }), 'planted');
   assert.equal(resolveFamily('yield', { deviceClass: 4, deviceLogsSeedCounts: false }), 'harvested');
 });
+
+/**
+ * A dual-boom sprayer modelled on the AGCO card (agco-microtrak.zip): a controller device (DVC-1)
+ * whose root logs 0x0002 without metering anything, and an implement whose two booms (functions
+ * DET-8, DET-9) each carry a bin (DET-15, DET-16) allocated a different product. Boom DET-9 logs its
+ * width (0x0043); boom DET-8 only describes it (DPT 0x0046 = 15000 mm).
+ */
+const DUAL_BOOM = `<ISO11783_TaskData VersionMajor="3">
+<PDT A="PDT1" B="Counter"/><PDT A="PDT-1" B="yy"/>
+<DVC A="DVC-1" B="ServiceUtility" D="A0D23D000CC00000">
+  <DET A="DET-1" B="65534" C="1" D="DispenseControl" E="0" F="0"><DOR A="10"/><DOR A="11"/></DET>
+  <DPD A="10" B="0002" C="3" D="9"/><DPD A="11" B="008D" C="1" D="9"/>
+</DVC>
+<DVC A="DVC-2" B="Dual Plus ISOmod" D="A00C800046A31C2C">
+  <DET A="DET-13" B="1" C="1" E="0" F="0"><DOR A="30"/></DET>
+  <DET A="DET-8" B="1100" C="2" E="1" F="1"><DOR A="31"/><DOR A="40"/></DET>
+  <DET A="DET-9" B="1101" C="2" E="2" F="1"><DOR A="33"/><DOR A="34"/></DET>
+  <DET A="DET-15" B="1106" C="3" E="7" F="1100"><DOR A="35"/><DOR A="36"/></DET>
+  <DET A="DET-16" B="1107" C="3" E="8" F="1101"><DOR A="37"/><DOR A="38"/></DET>
+  <DPD A="30" B="008D" C="1" D="9"/><DPD A="31" B="008D" C="1" D="9"/><DPD A="33" B="0043" C="1" D="9"/><DPD A="34" B="008D" C="1" D="9"/>
+  <DPD A="35" B="0002" C="1" D="9"/><DPD A="36" B="0001" C="3" D="8"/><DPD A="37" B="0002" C="1" D="9"/><DPD A="38" B="0001" C="3" D="8"/>
+  <DPT A="40" B="0046" C="15000"/>
+</DVC>
+<TSK A="TSK2" B="350" G="4"><TLG A="TLG00004" C="1"/><PAN A="PDT1" E="DET-15"/><PAN A="PDT-1" E="DET-16"/></TSK>
+</ISO11783_TaskData>`;
+
+const DUAL_BOOM_LOG = `<TIM A="" D="4"><PTN A="" B=""/>
+  <DLV A="0002" B="" C="DET-1"/><DLV A="008D" B="" C="DET-1"/><DLV A="008D" B="" C="DET-13"/>
+  <DLV A="008D" B="" C="DET-8"/><DLV A="0043" B="" C="DET-9"/><DLV A="008D" B="" C="DET-9"/>
+  <DLV A="0002" B="" C="DET-16"/><DLV A="0001" B="" C="DET-16"/><DLV A="0002" B="" C="DET-15"/><DLV A="0001" B="" C="DET-15"/>
+</TIM>`;
+
+const standards = (op: { columns: { key: string; standard?: string }[] }) => Object.fromEntries(op.columns.filter((c) => c.standard).map((c) => [c.standard, c.key]));
+
+test('bins allocated different products on separate booms are separate operations, each with its boom\'s width and work state', async () => {
+  const { operations } = await plan(DUAL_BOOM, { TLG00004: DUAL_BOOM_LOG });
+  assert.deepEqual(
+    operations.map((o) => [o.type, o.meteringElementId, o.products, o.machinery.map((m) => m.name)]),
+    [
+      ['applied', 'DET-15', [{ name: 'Counter' }], ['Dual Plus ISOmod']],
+      ['applied', 'DET-16', [{ name: 'yy' }], ['Dual Plus ISOmod']],
+    ],
+  );
+  const [bin15, bin16] = operations;
+  // DET-15's boom DET-8 logs its work state but not its width: the boom's fixed 0x0046 (15000 mm) stands in.
+  assert.deepEqual(standards(bin15!), { appliedRate: '0002_DET-15', appliedRateTarget: '0001_DET-15', recordingStatus: '008D_DET-8', equipmentWidth: 'DPT-0046_DET-8' });
+  assert.deepEqual(bin15!.constants, [{ key: 'DPT-0046_DET-8', value: 15000 }]);
+  assert.deepEqual(standards(bin16!), { appliedRate: '0002_DET-16', appliedRateTarget: '0001_DET-16', equipmentWidth: '0043_DET-9', recordingStatus: '008D_DET-9' });
+  // Each keeps its own branch and the device root above both; not the other boom, not the controller that meters nothing.
+  assert.deepEqual(
+    bin15!.columns.map((c) => c.key),
+    ['008D_DET-13', '008D_DET-8', '0002_DET-15', '0001_DET-15', 'DPT-0046_DET-8'],
+  );
+  assert.deepEqual(
+    bin16!.columns.map((c) => c.key),
+    ['008D_DET-13', '0043_DET-9', '008D_DET-9', '0002_DET-16', '0001_DET-16'],
+  );
+  assert.deepEqual(bin15!.warnings, []);
+});
+
+test('bins allocated the same product stay one operation, its rate from a bin rather than the element that meters nothing', async () => {
+  const { operations } = await plan(DUAL_BOOM.replace('<PAN A="PDT-1" E="DET-16"/>', '<PAN A="PDT1" E="DET-16"/>'), { TLG00004: DUAL_BOOM_LOG });
+  assert.equal(operations.length, 1);
+  const [op] = operations;
+  assert.equal(op!.meteringElementId, undefined);
+  // DET-1 is nearer its device root (depth 0) but nothing is allocated to it, above or below it, and it is no bin.
+  assert.equal(standards(op!).appliedRate, '0002_DET-16');
+  assert.deepEqual(op!.products, [{ name: 'Counter' }]);
+});
+
+test('an operation whose devices neither log nor describe a working width says that its area cannot be computed', async () => {
+  const baler = `<ISO11783_TaskData VersionMajor="4">
+<DVC A="DVC-1" B="Baler" D="A00E84000DE03CE9"><DET A="DET-1" B="1" C="1" E="0" F="0"><DOR A="1"/><DOR A="2"/></DET><DPD A="1" B="0063" C="1" D="9"/><DPD A="2" B="008D" C="1" D="9"/></DVC>
+<TSK A="TSK1" G="4"><TLG A="TLG00001" C="1"/></TSK>
+</ISO11783_TaskData>`;
+  const { operations } = await plan(baler, { TLG00001: '<TIM A="" D="4"><PTN A="" B=""/><DLV A="0063" B="" C="DET-1"/><DLV A="008D" B="" C="DET-1"/></TIM>' });
+  assert.deepEqual(operations[0]!.warnings, [
+    'no working width is logged or described; area cannot be computed (no element of Baler logs 0x0043 Actual Working Width, and none describes a fixed 0x0043 or 0x0046 width)',
+  ]);
+});
