@@ -10,7 +10,8 @@ export interface CleanupRule {
 
 /**
  * Leaf's default `cleanupRules` (leaf-api.md §4.3). A point must pass every rule whose property
- * it has; a property a point lacks is not filtered. `products GTE 0` has no per-point number in
+ * the operation logs; a point without a value for such a property is removed as "missing".
+ * A property the operation does not log at all is not filtered. `products GTE 0` has no per-point number in
  * our output (products are listed per operation), so it has nothing to test here.
  */
 export const DEFAULT_CLEANUP_RULES: readonly CleanupRule[] = [
@@ -60,11 +61,13 @@ export function cleanupReasons(batch: PointBatch, constants: ReadonlyMap<string,
     }
     const numbers = batch.numbers.get(rule.property);
     const strings = batch.strings.get(rule.property);
+    if (!numbers && !strings) continue;
     for (let i = 0; i < batch.length; i++) {
       if (reasons[i] !== null) continue;
       const value = numbers ? numbers[i]! : strings ? strings[i]! : null;
-      if (value === null || (typeof value === 'number' && Number.isNaN(value))) continue;
-      if (!passes(value, rule.operator, rule.value)) reasons[i] = label;
+      // A logged property without a value at this point (before its first reading) cannot pass its rule.
+      if (value === null || (typeof value === 'number' && Number.isNaN(value))) reasons[i] = `${rule.property} missing`;
+      else if (!passes(value, rule.operator, rule.value)) reasons[i] = label;
     }
   }
   return reasons;

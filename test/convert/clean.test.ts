@@ -13,13 +13,14 @@ function batch(columns: Record<string, number[]>, strings: Record<string, (strin
 }
 
 test("Leaf's default rules: each removed point names the first rule it broke", () => {
-  const b = batch({ wetMass: [5, 0, 5, 5, NaN], harvestMoisture: [20, 20, 0, 100, 20] }, { recordingStatus: ['On', 'On', 'On', 'On', 'Off'] });
+  const b = batch({ wetMass: [5, 0, 5, 5, 5], harvestMoisture: [20, 20, 0, 100, 20] }, { recordingStatus: ['On', 'On', 'On', 'On', 'Off'] });
   assert.deepEqual(cleanupReasons(b, new Map()), [null, 'wetMass GT 0', 'harvestMoisture GT 0', 'harvestMoisture LT 100', 'recordingStatus EQ On']);
 });
 
-test('a point without a property is not filtered by that property', () => {
+test('a point without a value for a logged property is removed; a property not logged at all filters nothing', () => {
   const b = batch({ seedRate: [NaN, 1] });
-  assert.deepEqual(cleanupReasons(b, new Map()), [null, null]);
+  assert.deepEqual(cleanupReasons(b, new Map()), ['seedRate missing', null]);
+  assert.deepEqual(cleanupReasons(batch({ speed: [0, 1] }), new Map()), [null, null]);
 });
 
 test('constant properties apply to every point; an unknown crop removes all', () => {
