@@ -83,20 +83,21 @@ export async function convertOperation(source: OperationSource, outDir: string, 
 
     for await (const batch of source.points()) {
       pointCount += batch.length;
-      await raw.add(rawFeatures.serialize(batch));
+      const rawFeature = rawFeatures.bind(batch);
+      for (let i = 0; i < batch.length; i++) if (raw.add(rawFeature(i))) await raw.flush();
       if (!normalized || !standard || !summary) continue;
       const std = standardizer.apply(batch);
       const reasons = cleanupReasons(std, constantMap);
-      const all = standardFeatures.serialize(std);
-      await normalized.add(all);
-      const kept: string[] = [];
-      for (let i = 0; i < all.length; i++) {
+      const standardFeature = standardFeatures.bind(std);
+      for (let i = 0; i < std.length; i++) {
+        const feature = standardFeature(i);
+        if (normalized.add(feature)) await normalized.flush();
         const reason = reasons[i];
-        if (reason === null) kept.push(all[i]!);
-        else removedBy[reason] = (removedBy[reason] ?? 0) + 1;
+        if (reason === null) {
+          keptCount++;
+          if (standard.add(feature)) await standard.flush();
+        } else removedBy[reason] = (removedBy[reason] ?? 0) + 1;
       }
-      keptCount += kept.length;
-      await standard.add(kept);
       summary.add(std, reasons);
     }
     for (const writer of writers) await writer.close();

@@ -1,6 +1,8 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 
+const FLUSH_CHARS = 1 << 20;
+
 /**
  * Streams a GeoJSON FeatureCollection to a file, one Feature per line, waiting for the disk when
  * the stream's buffer is full so memory stays bounded whatever the number of points.
@@ -8,6 +10,7 @@ import { once } from 'node:events';
  */
 export class FeatureCollectionWriter {
   private count = 0;
+  private pending = '';
   private constructor(private readonly out: WriteStream) {}
 
   static async open(path: string, foreign: Record<string, unknown>): Promise<FeatureCollectionWriter> {
@@ -21,11 +24,21 @@ export class FeatureCollectionWriter {
     return writer;
   }
 
-  /** Appends serialized Features (each a complete JSON object). */
-  async add(features: readonly string[]): Promise<void> {
-    if (features.length === 0) return;
-    const text = (this.count === 0 ? '\n' : ',\n') + features.join(',\n');
-    this.count += features.length;
+  /**
+   * Appends one serialized Feature to an in-memory chunk. Returns true when the chunk is full: the
+   * caller then awaits `flush()`. Writing ~1 MiB at a time keeps memory flat (no large arrays of
+   * strings per batch) while costing no await per point.
+   */
+  add(feature: string): boolean {
+    this.pending += (this.count === 0 ? '\n' : ',\n') + feature;
+    this.count++;
+    return this.pending.length >= FLUSH_CHARS;
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const text = this.pending;
+    this.pending = '';
     await this.write(text);
   }
 
@@ -34,6 +47,7 @@ export class FeatureCollectionWriter {
   }
 
   async close(): Promise<void> {
+    await this.flush();
     await this.write('\n]}\n');
     this.out.end();
     await once(this.out, 'close');

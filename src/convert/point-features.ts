@@ -31,11 +31,11 @@ export class PointFeatureSerializer {
     this.constantText = (layout.constants ?? []).map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`).join('');
   }
 
-  serialize(batch: PointBatch): string[] {
-    const features = new Array<string>(batch.length);
+  /** Binds the batch's columns once, then serializes its points by index. */
+  bind(batch: PointBatch): (i: number) => string {
     const numbers = this.numberKeys.map(([key, json]) => [json, batch.numbers.get(key)] as const);
     const strings = this.stringKeys.map(([key, json]) => [json, batch.strings.get(key)] as const);
-    for (let i = 0; i < batch.length; i++) {
+    return (i) => {
       let props = `${this.timeKey}:"${this.time.format(batch.time[i]!)}"`;
       for (const [key, values] of numbers) {
         const v = values?.[i];
@@ -45,8 +45,7 @@ export class PointFeatureSerializer {
         const v = values?.[i];
         if (v !== undefined && v !== null) props += `,${key}:${JSON.stringify(v)}`;
       }
-      features[i] = `{"type":"Feature","geometry":{"type":"Point","coordinates":[${formatCoordinate(batch.lon[i]!)},${formatCoordinate(batch.lat[i]!)}]},"properties":{${props}${this.constantText}}}`;
-    }
-    return features;
+      return `{"type":"Feature","geometry":{"type":"Point","coordinates":[${formatCoordinate(batch.lon[i]!)},${formatCoordinate(batch.lat[i]!)}]},"properties":{${props}${this.constantText}}}`;
+    };
   }
 }

@@ -28,6 +28,8 @@ export interface ArchiveOptions {
 const DEFAULT_NESTED_DEPTH = 2;
 /** yauzl's default inflate stream reads 16 KiB at a time; a 1 MiB inflate chunk doubles throughput (libraries.md §3c). */
 const INFLATE_CHUNK = 1 << 20;
+/** Node reads files 64 KiB at a time by default; 1 MiB reads cut the per-chunk overhead of large timelogs (bench/README.md). */
+const READ_CHUNK = 1 << 20;
 
 /** macOS resource forks and Finder files that zips made on a Mac carry; never data. */
 export function isJunkPath(path: string): boolean {
@@ -85,7 +87,7 @@ class ArchiveWalker {
         continue;
       }
       const { size } = await fsp.stat(file);
-      this.entries.push({ path: innerPath, innerPath, size, open: async () => createReadStream(file) });
+      this.entries.push({ path: innerPath, innerPath, size, open: async () => createReadStream(file, { highWaterMark: READ_CHUNK }) });
     }
   }
 
@@ -196,7 +198,7 @@ class ShiftedFileReader extends yauzl.RandomAccessReader {
 
   override _readStreamForRange(start: number, end: number): Readable {
     // A stream of its own descriptor: streams sharing the reader's descriptor closed it when destroyed.
-    return createReadStream(this.file, { start: start + this.shift, end: end + this.shift - 1 });
+    return createReadStream(this.file, { start: start + this.shift, end: end + this.shift - 1, highWaterMark: READ_CHUNK });
   }
 
   // yauzl's default read() goes through a stream per call; a positioned read is much cheaper for the many small central-directory reads.
