@@ -27,6 +27,16 @@ program
     process.exitCode = await runConvert(input, options.out, { units: options.units });
   });
 
+program
+  .command('serve')
+  .description('run the HTTP API (settings from environment variables; see README)')
+  .option('--no-worker', 'do not convert uploads in this process (run a worker elsewhere)')
+  .action(async (options: { worker: boolean }) => {
+    // Loaded on demand so that `furrow convert` does not pay for the HTTP stack and the database driver.
+    const { runServe } = await import('./serve.ts');
+    process.exitCode = await runServe(options);
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -179,6 +179,8 @@ export interface MetadataStore {
   getBatch(ownerId: string, id: string): Promise<Batch | undefined>;
   listBatches(ownerId: string, page: number, size: number): Promise<{ items: Batch[]; total: number }>;
   updateBatch(id: string, changes: Partial<Pick<Batch, 'status' | 'statusDetails' | 'updatedTime' | 'failures'>>): Promise<void>;
+  /** A batch by id alone, for job handlers (their payloads carry ids only); request handlers use the owner-scoped getBatch. */
+  findBatch(id: string): Promise<Batch | undefined>;
 
   /** Inserts, or replaces the entry with the same (batchId, sourceKey): re-running a job never duplicates entries. */
   upsertFile(file: FileEntry): Promise<FileEntry>;
@@ -186,6 +188,8 @@ export interface MetadataStore {
   listFiles(query: FileQuery): Promise<{ items: FileEntry[]; total: number }>;
   filesOfBatch(batchId: string): Promise<FileEntry[]>;
   updateFile(id: string, changes: Partial<FileEntry>): Promise<void>;
+  /** A file entry by id alone, for job handlers; request handlers use the owner-scoped getFile. */
+  findFile(id: string): Promise<FileEntry | undefined>;
 
   createWebhook(webhook: Webhook): Promise<Webhook>;
   listWebhooks(ownerId: string): Promise<Webhook[]>;
@@ -198,11 +202,16 @@ export interface MetadataStore {
   enqueue(kind: JobKind, payload: Record<string, unknown>, runAfter?: string): Promise<Job>;
   /** Claims the oldest runnable job (queued and due, or running with an expired lease) for `leaseMs`. */
   claimJob(kinds: readonly JobKind[], leaseMs: number): Promise<Job | undefined>;
-  /** Extends a running job's lease (heartbeat). */
-  renewLease(jobId: string, leaseMs: number): Promise<void>;
-  completeJob(jobId: string): Promise<void>;
+  /*
+   * The optional `attempt` (the `attempts` value the claim returned) fences the calls below: with it, they
+   * act only while that claim still holds the job, so a worker whose lease expired and whose job was
+   * claimed again cannot renew, complete or fail the new claim.
+   */
+  /** Extends a running job's lease (heartbeat); false when the job is no longer held (by that claim). */
+  renewLease(jobId: string, leaseMs: number, attempt?: number): Promise<boolean>;
+  completeJob(jobId: string, attempt?: number): Promise<void>;
   /** Fails an attempt: back to queued at `retryAt`, or `failed` for good when retryAt is undefined. */
-  failJob(jobId: string, error: string, retryAt?: string): Promise<void>;
+  failJob(jobId: string, error: string, retryAt?: string, attempt?: number): Promise<void>;
 }
 
 /** Blob store: the uploaded zips and every output, by key (`batches/<id>/upload.zip`, `files/<id>/standard.geojson`). */

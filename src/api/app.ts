@@ -1,0 +1,59 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { confirmRegistration } from '../alerts/index.ts';
+import type { ResolvedConfig } from '../config.ts';
+import type { BlobStore, MetadataStore } from '../store/types.ts';
+import { alertRoutes } from './alerts/routes.ts';
+import { authRoutes, registerJwt, requireToken } from './auth.ts';
+import { batchRoutes } from './batches/routes.ts';
+import type { ApiDeps, Enqueue } from './deps.ts';
+import { registerDocs } from './docs.ts';
+import { fileRoutes } from './files/routes.ts';
+import { healthRoutes } from './health.ts';
+import { installErrorHandlers } from './problem.ts';
+import { userRoutes } from './users/routes.ts';
+
+export interface BuildAppOptions {
+  store: MetadataStore;
+  blobs: BlobStore;
+  config: ResolvedConfig;
+  /** Defaults to the store's durable job queue; a scaled-out deployment may hand jobs to another queue engine. */
+  enqueue?: Enqueue;
+  /** Defaults to Leaf's confirmation call to the new webhook's URL. */
+  confirmWebhook?: ApiDeps['confirmWebhook'];
+  /** Pino logging (off in tests). */
+  logger?: boolean;
+}
+
+/** The HTTP API: Leaf-compatible paths under /api and /services, plus /health, /openapi.json and /docs. */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { store, blobs, config } = options;
+  const deps: ApiDeps = {
+    store,
+    blobs,
+    config,
+    enqueue: options.enqueue ?? ((kind, payload) => store.enqueue(kind, payload)),
+    confirmWebhook: options.confirmWebhook ?? ((webhook) => confirmRegistration(webhook)),
+  };
+  const app = Fastify({
+    logger: options.logger ? { level: config.logLevel } : false,
+    trustProxy: config.trustProxy,
+    // Uploads stream through multipart; JSON bodies are small.
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installErrorHandlers(app);
+  await registerDocs(app);
+  await registerJwt(app, config.jwtSecret);
+  await app.register(healthRoutes);
+  await app.register(authRoutes, { deps });
+  await app.register(async (secured) => {
+    secured.addHook('onRequest', requireToken);
+    await secured.register(userRoutes, { deps, prefix: '/services/usermanagement/api' });
+    await secured.register(batchRoutes, { deps, prefix: '/services/operations/api' });
+    await secured.register(fileRoutes, { deps, prefix: '/services/operations/api' });
+    await secured.register(alertRoutes, { deps, prefix: '/services/alerts/api/alerts' });
+  });
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,82 @@
+import fastifyMultipart from '@fastify/multipart';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ownerOf } from '../auth.ts';
+import type { ApiDeps } from '../deps.ts';
+import { PagingQuery, paging, setPageHeaders } from '../paging.ts';
+import { ApiProblem, notFound, problemResponses } from '../problem.ts';
+import { BatchJson, BatchStatusJson, BatchUploadQuery, UploadForm, Uuid, batchJson, batchStatusJson } from './schemas.ts';
+import { receiveBatch } from './upload.ts';
+
+const tags = ['batches'];
+const IdParams = Type.Object({ id: Uuid });
+
+/** Zip uploads and their processing state, under /services/operations/api (leaf-api.md §8). */
+export const batchRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
+  const { store } = deps;
+  // The default fileSize limit is 1 MiB with silent truncation; one byte over our own limit lets the upload guard see the overflow and refuse it.
+  await app.register(fastifyMultipart, { limits: { fileSize: deps.config.maxUploadBytes + 1, files: 1, fields: 20, fieldSize: 1024 } });
+
+  app.post(
+    '/batch',
+    {
+      schema: {
+        tags,
+        summary: 'Upload a zip of machine data',
+        description:
+          'multipart/form-data with the zip in the part `file`. `leafUserId` and `provider` come as query parameters, or as form fields placed before the file part. The zip is stored durably before the answer; conversion runs in the background.',
+        consumes: ['multipart/form-data'],
+        querystring: BatchUploadQuery,
+        response: { 201: BatchJson, ...problemResponses },
+      },
+      // The body is read as a stream in the handler, so its schema is for the document only.
+      config: { swaggerTransform: ({ schema, url }) => ({ schema: { ...schema, body: UploadForm }, url }) },
+    },
+    async (request, reply) => {
+      const batch = await receiveBatch(request, reply, request.query, deps);
+      return reply.code(201).send(batchJson(batch));
+    },
+  );
+
+  app.get(
+    '/batch',
+    { schema: { tags, summary: 'List uploads', querystring: Type.Object(PagingQuery), response: { 200: Type.Array(BatchJson), ...problemResponses } } },
+    async (request, reply) => {
+      const { page, size } = paging(request.query);
+      const { items, total } = await store.listBatches(ownerOf(request).id, page, size);
+      setPageHeaders(request, reply, page, size, total);
+      return items.map((b) => batchJson(b));
+    },
+  );
+
+  app.get('/batch/:id', { schema: { tags, summary: 'Get an upload and its file ids', params: IdParams, response: { 200: BatchJson, ...problemResponses } } }, async (request) => {
+    const batch = await store.getBatch(ownerOf(request).id, request.params.id);
+    if (!batch) throw notFound('Batch');
+    return batchJson(batch, { files: await store.filesOfBatch(batch.id) });
+  });
+
+  app.get(
+    '/batch/:id/status',
+    { schema: { tags, summary: 'File ids of an upload grouped by processing state', params: IdParams, response: { 200: BatchStatusJson, ...problemResponses } } },
+    async (request) => {
+      const batch = await store.getBatch(ownerOf(request).id, request.params.id);
+      if (!batch) throw notFound('Batch');
+      return batchStatusJson(await store.filesOfBatch(batch.id));
+    },
+  );
+
+  app.put(
+    '/batch/:id/retry',
+    { schema: { tags, summary: 'Process an upload again', params: IdParams, response: { 200: BatchJson, ...problemResponses } } },
+    async (request) => {
+      const batch = await store.getBatch(ownerOf(request).id, request.params.id);
+      if (!batch) throw notFound('Batch');
+      // A second job over a batch still queued or running would race the first one.
+      if (batch.status === 'RECEIVED' || batch.status === 'PROCESSING') throw new ApiProblem(400, `Batch is ${batch.status}; retry it once it is PROCESSED or FAILED`, { errorKey: 'batchInProgress', entityName: 'batch' });
+      const changes = { status: 'RECEIVED' as const, statusDetails: null, updatedTime: new Date().toISOString() };
+      await store.updateBatch(batch.id, changes);
+      await deps.enqueue('convertBatch', { batchId: batch.id, retry: true });
+      return batchJson({ ...batch, ...changes });
+    },
+  );
+};

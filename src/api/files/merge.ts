@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import type { FileEntry } from '../../store/types.ts';
+import type { ApiDeps } from '../deps.ts';
+import { badRequest } from '../problem.ts';
+
+function mergeRefused(detail: string) {
+  return badRequest(detail, 'mergeNotAllowed', 'file');
+}
+
+/** The rule shared by every source of a merge, or the reason they cannot be merged (Leaf answers 400). */
+async function mergeSources(deps: ApiDeps, ownerId: string, ids: string[]): Promise<FileEntry[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length < 2) throw mergeRefused('Merging needs at least two different file ids');
+  const files: FileEntry[] = [];
+  for (const id of unique) {
+    const file = await deps.store.getFile(ownerId, id);
+    // Another owner's file reads as missing, as everywhere else.
+    if (!file) throw mergeRefused(`File ${id} not found`);
+    if (file.status !== 'processed') throw mergeRefused(`File ${id} is ${file.status}; only processed files can be merged`);
+    files.push(file);
+  }
+  const [first] = files;
+  if (files.some((f) => f.leafUserId !== first!.leafUserId)) throw mergeRefused('All files must belong to the same Leaf user');
+  if (files.some((f) => f.operationType !== first!.operationType)) throw mergeRefused('All files must have the same operation type');
+  return files;
+}
+
+/** Creates the merged entry (processing until the worker has built it) and queues the merge job. */
+export async function startMerge(deps: ApiDeps, ownerId: string, ids: string[]): Promise<FileEntry> {
+  const sources = await mergeSources(deps, ownerId, ids);
+  const [first] = sources;
+  const id = randomUUID();
+  const now = new Date().toISOString();
+  const formats = new Set(sources.map((f) => f.fileFormat));
+  const entry = await deps.store.upsertFile({
+    id,
+    ownerId,
+    leafUserId: first!.leafUserId,
+    batchId: null,
+    origin: 'merged',
+    // Leaf marks the files it makes itself with provider "Leaf".
+    provider: 'Leaf',
+    fileFormat: formats.size === 1 ? first!.fileFormat : 'MIXED',
+    fileName: 'merged.geojson',
+    status: 'processing',
+    statusDetails: null,
+    operationType: first!.operationType,
+    createdTime: now,
+    updatedTime: now,
+    startTime: null,
+    endTime: null,
+    sizeInBytes: 0,
+    areaM2: null,
+    sources: sources.map((f) => f.id),
+    summary: null,
+    units: null,
+    steps: {},
+    warnings: [],
+    sourceKey: `merge:${id}`,
+    blobPrefix: `files/${id}`,
+  });
+  await deps.enqueue('merge', { fileId: id });
+  return entry;
+}

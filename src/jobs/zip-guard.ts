@@ -1,0 +1,91 @@
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { isJunkPath } from '../formats/archive.ts';
+import { openZipDirectory } from './zip-directory.ts';
+
+export interface ZipLimits {
+  /** Most bytes all entries may inflate to, nested zips and their contents included. */
+  maxTotalBytes: number;
+  /** Most an entry may inflate relative to its packed size... */
+  maxRatio: number;
+  /** ...when it inflates to more than this (tiny files compress absurdly well and are harmless). */
+  ratioMinBytes: number;
+  /** Nested zips opened, as formats/archive.ts does (Leaf opens two levels). */
+  maxNestedDepth: number;
+}
+
+const GIB = 1024 ** 3;
+export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxTotalBytes: 20 * GIB, maxRatio: 200, ratioMinBytes: 1024 ** 2, maxNestedDepth: 2 };
+
+function bytesText(bytes: number): string {
+  return bytes >= GIB ? `${+(bytes / GIB).toFixed(2)} GiB` : bytes >= 1024 ** 2 ? `${+(bytes / 1024 ** 2).toFixed(2)} MiB` : `${bytes} bytes`;
+}
+
+/** Names that would land outside the folder if anything ever extracted by name (zip slip). */
+function isUnsafeName(name: string): boolean {
+  return name.startsWith('/') || /^[a-zA-Z]:/.test(name) || name.split('/').includes('..') || name.includes('\0');
+}
+
+/**
+ * Checks an upload before anything inflates it: every central directory (nested zips
+ * included, each spooled only after its own declared size passed) against the limits, and
+ * every name against zip slip. Declared sizes are binding: the reader fails an entry that
+ * inflates past its declared size. Nested zips are spooled into `tempDir`. Returns the reason
+ * for refusing the upload, or undefined.
+ */
+export async function checkUpload(zipPath: string, tempDir: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<string | undefined> {
+  let total = 0;
+  let spooled = 0;
+
+  async function walk(file: string, prefix: string, depth: number): Promise<string | undefined> {
+    let directory;
+    try {
+      directory = await openZipDirectory(file);
+    } catch (error) {
+      // A broken nested zip is the converter's to report, as a failure of that part only.
+      return depth === 0 ? `The upload is not a readable zip archive (${(error as Error).message})` : undefined;
+    }
+    let files = 0;
+    let encrypted = 0;
+    try {
+      for await (const entry of directory.entries()) {
+        const path = prefix + entry.name;
+        if (isUnsafeName(entry.name)) return `Upload rejected: the entry "${path}" has an unsafe path (absolute, or reaching outside the archive with "..")`;
+        if (entry.name.endsWith('/')) continue;
+        files++;
+        if (entry.encrypted) {
+          encrypted++;
+          continue;
+        }
+        total += entry.uncompressedSize;
+        if (total > limits.maxTotalBytes) return `Upload rejected: its files would take more than ${bytesText(limits.maxTotalBytes)} once unpacked (a limit against zip bombs)`;
+        const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
+        if (entry.uncompressedSize > limits.ratioMinBytes && ratio > limits.maxRatio) {
+          return `Upload rejected: "${path}" would unpack to ${Math.round(ratio)} times its packed size (${bytesText(entry.uncompressedSize)}); more than ${limits.maxRatio} times looks like a zip bomb`;
+        }
+        if (entry.name.toLowerCase().endsWith('.zip') && !isJunkPath(entry.name) && depth < limits.maxNestedDepth) {
+          const nested = join(tempDir, `zip-check-${spooled++}.zip`);
+          try {
+            await pipeline(await entry.open(), createWriteStream(nested));
+            const reason = await walk(nested, `${path}!/`, depth + 1);
+            if (reason) return reason;
+          } catch {
+            // Unreadable nested zips are left to the converter, which reports them as failed parts.
+          } finally {
+            await rm(nested, { force: true });
+          }
+        }
+      }
+    } catch (error) {
+      return depth === 0 ? `The upload is not a readable zip archive (${(error as Error).message})` : undefined;
+    } finally {
+      directory.close();
+    }
+    if (depth === 0 && files > 0 && encrypted === files) return 'Upload rejected: the zip is password-protected; its files are encrypted and cannot be read';
+    return undefined;
+  }
+
+  return walk(zipPath, '', 0);
+}

@@ -1,0 +1,189 @@
+import { Migrator, type Kysely } from 'kysely';
+import { listFiles } from './file-query.ts';
+import * as queue from './job-queue.ts';
+import { migrationProvider } from './migrations/index.ts';
+import { orderedId } from './ordered-id.ts';
+import {
+  batchChangesToRow,
+  batchFromRow,
+  batchToRow,
+  failedCallFromRow,
+  failedCallToRow,
+  fileChangesToRow,
+  fileFromRow,
+  fileToRow,
+  ownerFromRow,
+  userFromRow,
+  userToRow,
+  webhookFromRow,
+  webhookToRow,
+} from './rows.ts';
+import type { Database } from './schema.ts';
+import type { FileEntry, MetadataStore } from './types.ts';
+
+/**
+ * The metadata store over any Kysely database: queries use only what SQLite and PostgreSQL
+ * share, so a PostgreSQL store is this function with another dialect. Every getter that takes an
+ * owner filters by it: another owner's id reads as missing.
+ */
+export function createKyselyStore(db: Kysely<Database>): MetadataStore {
+  const store: MetadataStore = {
+    async migrate() {
+      const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+      if (error) {
+        const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+        throw new Error(`database migration${failed ? ` ${failed}` : ''} failed: ${(error as Error).message ?? String(error)}`, { cause: error });
+      }
+    },
+    async close() {
+      await db.destroy();
+    },
+
+    async createOwner(username, passwordHash) {
+      const row = { id: orderedId(), username, password_hash: passwordHash, created_time: new Date().toISOString() };
+      await db.insertInto('owners').values(row).execute();
+      return ownerFromRow(row);
+    },
+    async findOwnerByUsername(username) {
+      const row = await db.selectFrom('owners').selectAll().where('username', '=', username).executeTakeFirst();
+      return row && ownerFromRow(row);
+    },
+    async countOwners() {
+      const { total } = await db.selectFrom('owners').select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow();
+      return Number(total);
+    },
+
+    async createUser(user) {
+      const row = userToRow({ ...user, id: orderedId(), createdTime: new Date().toISOString() });
+      await db.insertInto('leaf_users').values(row).execute();
+      return userFromRow(row);
+    },
+    async getUser(ownerId, id) {
+      const row = await db.selectFrom('leaf_users').selectAll().where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+      return row && userFromRow(row);
+    },
+    async listUsers(ownerId, filter) {
+      let query = db.selectFrom('leaf_users').where('owner_id', '=', ownerId);
+      // E-mail addresses are matched without regard to case, as people type them differently.
+      if (filter.email !== undefined) query = query.where((eb) => eb(eb.fn('lower', ['email']), '=', filter.email!.toLowerCase()));
+      if (filter.name !== undefined) query = query.where('name', '=', filter.name);
+      if (filter.externalId !== undefined) query = query.where('external_id', '=', filter.externalId);
+      const rows = await query
+        .selectAll()
+        .orderBy('created_time')
+        .orderBy('id')
+        .limit(filter.size)
+        .offset(filter.page * filter.size)
+        .execute();
+      const { total } = await query.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow();
+      return { items: rows.map(userFromRow), total: Number(total) };
+    },
+    async replaceUser(user) {
+      const { id, owner_id, created_time: _created, ...changes } = userToRow(user);
+      const result = await db.updateTable('leaf_users').set(changes).where('id', '=', id).where('owner_id', '=', owner_id).executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return undefined;
+      return store.getUser(user.ownerId, user.id);
+    },
+    async deleteUser(ownerId, id) {
+      const result = await db.deleteFrom('leaf_users').where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+
+    async createBatch(batch) {
+      await db.insertInto('batches').values(batchToRow(batch)).execute();
+      return (await store.findBatch(batch.id))!;
+    },
+    async getBatch(ownerId, id) {
+      const row = await db.selectFrom('batches').selectAll().where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+      return row && batchFromRow(row);
+    },
+    async findBatch(id) {
+      const row = await db.selectFrom('batches').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && batchFromRow(row);
+    },
+    async listBatches(ownerId, page, size) {
+      // Newest upload first: the one a client just sent is on page 0.
+      const rows = await db
+        .selectFrom('batches')
+        .selectAll()
+        .where('owner_id', '=', ownerId)
+        .orderBy('upload_timestamp', 'desc')
+        .orderBy('id', 'desc')
+        .limit(size)
+        .offset(page * size)
+        .execute();
+      const { total } = await db.selectFrom('batches').select((eb) => eb.fn.countAll().as('total')).where('owner_id', '=', ownerId).executeTakeFirstOrThrow();
+      return { items: rows.map(batchFromRow), total: Number(total) };
+    },
+    async updateBatch(id, changes) {
+      const row = batchChangesToRow(changes);
+      if (Object.keys(row).length === 0) return;
+      await db.updateTable('batches').set(row).where('id', '=', id).execute();
+    },
+
+    async upsertFile(file) {
+      const row = fileToRow(file);
+      // A replaced entry keeps its id and creation time: links and "created since" filters stay true.
+      const { id: _id, created_time: _created, ...replacement } = row;
+      const inserted = await db
+        .insertInto('files')
+        .values(row)
+        .onConflict((oc) => (file.batchId === null ? oc.column('id') : oc.columns(['batch_id', 'source_key'])).doUpdateSet(replacement))
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return fileFromRow(inserted);
+    },
+    async getFile(ownerId, id) {
+      const row = await db.selectFrom('files').selectAll().where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+      return row && fileFromRow(row);
+    },
+    async findFile(id) {
+      const row = await db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && fileFromRow(row);
+    },
+    async listFiles(query) {
+      const { rows, total } = await listFiles(db, query);
+      return { items: rows.map(fileFromRow), total };
+    },
+    async filesOfBatch(batchId) {
+      const rows = await db.selectFrom('files').selectAll().where('batch_id', '=', batchId).orderBy('source_key').execute();
+      return rows.map(fileFromRow);
+    },
+    async updateFile(id, changes: Partial<FileEntry>) {
+      const { id: _id, ...row } = fileChangesToRow(changes);
+      if (Object.keys(row).length === 0) return;
+      await db.updateTable('files').set(row).where('id', '=', id).execute();
+    },
+
+    async createWebhook(webhook) {
+      await db.insertInto('webhooks').values(webhookToRow(webhook)).execute();
+      return (await store.getWebhook(webhook.ownerId, webhook.id))!;
+    },
+    async listWebhooks(ownerId) {
+      const rows = await db.selectFrom('webhooks').selectAll().where('owner_id', '=', ownerId).orderBy('created_time').orderBy('id').execute();
+      return rows.map(webhookFromRow);
+    },
+    async getWebhook(ownerId, id) {
+      const row = await db.selectFrom('webhooks').selectAll().where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+      return row && webhookFromRow(row);
+    },
+    async deleteWebhook(ownerId, id) {
+      const result = await db.deleteFrom('webhooks').where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+    async recordFailedCall(call) {
+      await db.insertInto('failed_calls').values(failedCallToRow(call)).execute();
+    },
+    async listFailedCalls(ownerId) {
+      const rows = await db.selectFrom('failed_calls').selectAll().where('owner_id', '=', ownerId).orderBy('created_at').orderBy('id').execute();
+      return rows.map(failedCallFromRow);
+    },
+
+    enqueue: (kind, payload, runAfter) => queue.enqueue(db, kind, payload, runAfter),
+    claimJob: (kinds, leaseMs) => queue.claimJob(db, kinds, leaseMs),
+    renewLease: (jobId, leaseMs, attempt) => queue.renewLease(db, jobId, leaseMs, attempt),
+    completeJob: (jobId, attempt) => queue.completeJob(db, jobId, attempt),
+    failJob: (jobId, error, retryAt, attempt) => queue.failJob(db, jobId, error, retryAt, attempt),
+  };
+  return store;
+}

@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { initial } from './0001-initial.ts';
+
+/** Every migration, in the order they apply; names sort in that order and must never change once released. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-initial': initial,
+};
+
+/** Migrations are defined in code (not read from a folder) so they work the same under tsx, in tests and in a bundle. */
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return MIGRATIONS;
+  },
+};

@@ -1,0 +1,121 @@
+/*
+ * The tables as Kysely sees them. Column types are the ones both SQLite and PostgreSQL return
+ * through their drivers (PostgreSQL's bigint arrives as a string, hence `number | string`);
+ * JSON values are stored as text and parsed in rows.ts only. Times are ISO 8601 UTC text
+ * written by toISOString(), so that text order is time order.
+ */
+
+export interface OwnersTable {
+  id: string;
+  username: string;
+  password_hash: string;
+  created_time: string;
+}
+
+export interface LeafUsersTable {
+  id: string;
+  owner_id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  address: string | null;
+  external_id: string | null;
+  /** JSON object. */
+  credentials: string;
+  created_time: string;
+}
+
+export interface BatchesTable {
+  id: string;
+  owner_id: string;
+  leaf_user_id: string;
+  file_name: string;
+  size: number | string;
+  provider: string;
+  status: string;
+  status_details: string | null;
+  upload_timestamp: string;
+  updated_time: string;
+  blob_key: string;
+  /** JSON array of {path, reason}. */
+  failures: string;
+}
+
+export interface FilesTable {
+  id: string;
+  owner_id: string;
+  leaf_user_id: string;
+  batch_id: string | null;
+  origin: string;
+  provider: string;
+  file_format: string;
+  file_name: string;
+  status: string;
+  status_details: string | null;
+  operation_type: string;
+  created_time: string;
+  updated_time: string;
+  start_time: string | null;
+  end_time: string | null;
+  size_in_bytes: number | string;
+  area_m2: number | null;
+  /** JSON array of file ids. */
+  sources: string;
+  /** JSON (GeoJSON Feature) or null. */
+  summary: string | null;
+  /** JSON object or null. */
+  units: string | null;
+  /** JSON object. */
+  steps: string;
+  /** JSON array. */
+  warnings: string;
+  source_key: string;
+  blob_prefix: string;
+}
+
+export interface WebhooksTable {
+  id: string;
+  owner_id: string;
+  name: string;
+  url: string;
+  secret: string;
+  /** JSON array of event names. */
+  events: string;
+  created_time: string;
+}
+
+export interface FailedCallsTable {
+  id: string;
+  owner_id: string;
+  webhook_id: string;
+  created_at: string;
+  url: string;
+  status: number | null;
+  response: string | null;
+  request_body: string;
+  connection_error: string | null;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  /** JSON object. */
+  payload: string;
+  state: string;
+  attempts: number;
+  run_after: string;
+  lease_until: string | null;
+  last_error: string | null;
+  created_time: string;
+  updated_time: string;
+}
+
+export interface Database {
+  owners: OwnersTable;
+  leaf_users: LeafUsersTable;
+  batches: BatchesTable;
+  files: FilesTable;
+  webhooks: WebhooksTable;
+  failed_calls: FailedCallsTable;
+  jobs: JobsTable;
+}

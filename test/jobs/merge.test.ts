@@ -1,0 +1,133 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { text } from 'node:stream/consumers';
+import { convertBatchHandler } from '../../src/jobs/convert-batch.ts';
+import { mergeHandler } from '../../src/jobs/merge.ts';
+import { DEFAULT_ZIP_LIMITS } from '../../src/jobs/zip-guard.ts';
+import type { FileEntry } from '../../src/store/types.ts';
+import { withTempDir } from '../helpers/temp.ts';
+import { jobsEnv, queuedEvents, runJob, subscribeAll, uploadBatch, type JobsEnv } from './helpers/env.ts';
+import { SAMPLE_ZIP } from './helpers/fixtures.ts';
+
+async function withEnv(fn: (env: JobsEnv) => Promise<void>): Promise<void> {
+  await withTempDir(async (dir) => {
+    const env = await jobsEnv(dir);
+    try {
+      await fn(env);
+    } finally {
+      await env.close();
+    }
+  });
+}
+
+/** Two uploads of the sample, converted: two processed planted files. */
+async function twoFiles(env: JobsEnv): Promise<FileEntry[]> {
+  const convert = convertBatchHandler({ store: env.store, blobs: env.blobs, dataDir: env.dir, pool: env.pool, units: 'default', zipLimits: DEFAULT_ZIP_LIMITS });
+  const files: FileEntry[] = [];
+  for (let i = 0; i < 2; i++) {
+    const batch = await uploadBatch(env, SAMPLE_ZIP);
+    await runJob(env, convert, 'convertBatch', { batchId: batch.id });
+    files.push(...(await env.store.filesOfBatch(batch.id)));
+  }
+  return files;
+}
+
+/** The entry POST /files/merge creates before it queues the job. */
+async function mergedEntry(env: JobsEnv, sources: FileEntry[]): Promise<FileEntry> {
+  const id = randomUUID();
+  const now = new Date().toISOString();
+  return env.store.upsertFile({
+    id,
+    ownerId: env.owner.id,
+    leafUserId: env.user.id,
+    batchId: null,
+    origin: 'merged',
+    provider: 'Leaf',
+    fileFormat: sources[0]!.fileFormat,
+    fileName: 'merged.geojson',
+    status: 'processing',
+    statusDetails: null,
+    operationType: sources[0]!.operationType,
+    createdTime: now,
+    updatedTime: now,
+    startTime: null,
+    endTime: null,
+    sizeInBytes: 0,
+    areaM2: null,
+    sources: sources.map((f) => f.id),
+    summary: null,
+    units: null,
+    steps: {},
+    warnings: [],
+    sourceKey: `merge:${id}`,
+    blobPrefix: `files/${id}`,
+  });
+}
+
+function handlerFor(env: JobsEnv) {
+  return mergeHandler({ store: env.store, blobs: env.blobs, dataDir: env.dir, pool: env.pool, units: 'default' });
+}
+
+async function featureCount(env: JobsEnv, file: FileEntry): Promise<number> {
+  return (JSON.parse(await text(await env.blobs.get(`${file.blobPrefix}/standard.geojson`))) as { features: unknown[] }).features.length;
+}
+
+type Area = { properties: { totalArea: { value: number; unit: string } } };
+
+test('merging two files re-reads both original operations into one processed operation', () =>
+  withEnv(async (env) => {
+    const sources = await twoFiles(env);
+    await subscribeAll(env);
+    const entry = await mergedEntry(env, sources);
+    await runJob(env, handlerFor(env), 'merge', { fileId: entry.id });
+
+    const merged = (await env.store.getFile(env.owner.id, entry.id))!;
+    assert.equal(merged.status, 'processed', merged.statusDetails ?? '');
+    assert.equal(merged.statusDetails, null);
+    assert.equal(merged.origin, 'merged');
+    assert.deepEqual(merged.sources, sources.map((f) => f.id));
+    assert.equal(merged.steps.summary?.status, 'processed');
+    const single = (sources[0]!.summary as Area).properties.totalArea;
+    const area = (merged.summary as Area).properties.totalArea;
+    assert.equal(area.unit, single.unit);
+    // The same points twice: twice the area, as the summary adds each point's area.
+    assert.ok(Math.abs(area.value - 2 * single.value) < 1e-6 * single.value, `${area.value} vs 2 × ${single.value}`);
+    assert.equal(await featureCount(env, merged), 2 * (await featureCount(env, sources[0]!)));
+    assert.equal(merged.startTime, sources[0]!.startTime);
+    assert.ok(merged.sizeInBytes > 0);
+    assert.deepEqual(queuedEvents(env).map((e) => [e.event, e.body.fileId, e.body.leafUserId]), [['mergedFileProcessingFinished', merged.id, env.user.id]]);
+
+    // A merged file merged again stands for its own sources.
+    const again = await mergedEntry(env, [merged, sources[0]!]);
+    await runJob(env, handlerFor(env), 'merge', { fileId: again.id });
+    const twice = (await env.store.getFile(env.owner.id, again.id))!;
+    assert.equal(twice.status, 'processed');
+    assert.equal(await featureCount(env, twice), await featureCount(env, merged));
+  }));
+
+test('a source that no longer exists fails the merge with a clear message', () =>
+  withEnv(async (env) => {
+    const sources = await twoFiles(env);
+    await subscribeAll(env);
+    const entry = await mergedEntry(env, sources);
+    await env.store.updateFile(entry.id, { sources: [sources[0]!.id, randomUUID()] });
+    await runJob(env, handlerFor(env), 'merge', { fileId: entry.id });
+    const merged = await env.store.getFile(env.owner.id, entry.id);
+    assert.equal(merged?.status, 'failed');
+    assert.match(merged?.statusDetails ?? '', /^Files cannot be merged: file [0-9a-f-]+ no longer exists$/);
+    const [event] = queuedEvents(env);
+    assert.equal(event?.event, 'mergedFileProcessingFailed');
+    assert.equal(event?.body.message, merged?.statusDetails);
+  }));
+
+test('an operation that is no longer found in its upload fails the merge', () =>
+  withEnv(async (env) => {
+    const sources = await twoFiles(env);
+    await env.store.updateFile(sources[1]!.id, { sourceKey: JSON.stringify(['TASKDATA.XML', 'TSK9-planted']) });
+    const entry = await mergedEntry(env, sources);
+    await runJob(env, handlerFor(env), 'merge', { fileId: entry.id });
+    const merged = await env.store.getFile(env.owner.id, entry.id);
+    assert.equal(merged?.status, 'failed');
+    assert.equal(merged?.statusDetails, `Files cannot be merged: the operation of file ${sources[1]!.id} was not found again in its upload`);
+  }));
