@@ -6,7 +6,7 @@ import type { BlobStore, MetadataStore } from '../store/types.ts';
 import { alertRoutes } from './alerts/routes.ts';
 import { authRoutes, registerJwt, requireToken } from './auth.ts';
 import { batchRoutes } from './batches/routes.ts';
-import type { ApiDeps, Enqueue } from './deps.ts';
+import type { ApiDeps } from './deps.ts';
 import { registerDocs } from './docs.ts';
 import { fileRoutes } from './files/routes.ts';
 import { healthRoutes } from './health.ts';
@@ -17,8 +17,6 @@ export interface BuildAppOptions {
   store: MetadataStore;
   blobs: BlobStore;
   config: ResolvedConfig;
-  /** Defaults to the store's durable job queue; a scaled-out deployment may hand jobs to another queue engine. */
-  enqueue?: Enqueue;
   /** Defaults to Leaf's confirmation call to the new webhook's URL. */
   confirmWebhook?: ApiDeps['confirmWebhook'];
   /** Pino logging (off in tests). */
@@ -32,7 +30,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     store,
     blobs,
     config,
-    enqueue: options.enqueue ?? ((kind, payload) => store.enqueue(kind, payload)),
     confirmWebhook: options.confirmWebhook ?? ((webhook) => confirmRegistration(webhook)),
   };
   const app = Fastify({

@@ -15,6 +15,7 @@ function later(ms: number): string {
   return new Date(Date.now() + ms).toISOString();
 }
 
+/** Queues a job; `db` may be a transaction, so that a record and the job that goes with it are written together. */
 export async function enqueue(db: Kysely<Database>, kind: JobKind, payload: Record<string, unknown>, runAfter?: string): Promise<Job> {
   const now = new Date().toISOString();
   const row = {

@@ -19,7 +19,13 @@ import {
   webhookToRow,
 } from './rows.ts';
 import type { Database } from './schema.ts';
-import type { FileEntry, MetadataStore } from './types.ts';
+import { EventRegisteredTwiceError, type FileEntry, type MetadataStore } from './types.ts';
+
+/** A unique or primary key violation: SQLite (better-sqlite3) or PostgreSQL (SQLSTATE 23505). */
+function isUniqueViolation(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}
 
 /**
  * The metadata store over any Kysely database: queries use only what SQLite and PostgreSQL
@@ -27,6 +33,11 @@ import type { FileEntry, MetadataStore } from './types.ts';
  * owner filters by it: another owner's id reads as missing.
  */
 export function createKyselyStore(db: Kysely<Database>): MetadataStore {
+  /*
+   * A record and the job that processes it are written in one transaction (a transactional outbox):
+   * a crash between the two writes would leave a record no job will ever finish. The record's write
+   * comes first, so on SQLite the transaction takes the write lock at once, never upgrading a read.
+   */
   const store: MetadataStore = {
     async migrate() {
       const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
@@ -93,6 +104,29 @@ export function createKyselyStore(db: Kysely<Database>): MetadataStore {
       await db.insertInto('batches').values(batchToRow(batch)).execute();
       return (await store.findBatch(batch.id))!;
     },
+    async createBatchWithJob(batch) {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx.insertInto('batches').values(batchToRow(batch)).returningAll().executeTakeFirstOrThrow();
+        await queue.enqueue(trx, 'convertBatch', { batchId: batch.id });
+        return batchFromRow(row);
+      });
+    },
+    async retryBatch(ownerId, id) {
+      return db.transaction().execute(async (trx) => {
+        // The status condition makes the update the check: of two concurrent retries only one finds the batch finished.
+        const row = await trx
+          .updateTable('batches')
+          .set({ status: 'RECEIVED', status_details: null, updated_time: new Date().toISOString() })
+          .where('id', '=', id)
+          .where('owner_id', '=', ownerId)
+          .where('status', 'in', ['PROCESSED', 'FAILED'])
+          .returningAll()
+          .executeTakeFirst();
+        if (!row) return undefined;
+        await queue.enqueue(trx, 'convertBatch', { batchId: id, retry: true });
+        return batchFromRow(row);
+      });
+    },
     async getBatch(ownerId, id) {
       const row = await db.selectFrom('batches').selectAll().where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
       return row && batchFromRow(row);
@@ -133,6 +167,14 @@ export function createKyselyStore(db: Kysely<Database>): MetadataStore {
         .executeTakeFirstOrThrow();
       return fileFromRow(inserted);
     },
+    async createMergedFileWithJob(file) {
+      if (file.batchId !== null) throw new Error('a merged file has no batch');
+      return db.transaction().execute(async (trx) => {
+        const row = await trx.insertInto('files').values(fileToRow(file)).returningAll().executeTakeFirstOrThrow();
+        await queue.enqueue(trx, 'merge', { fileId: file.id });
+        return fileFromRow(row);
+      });
+    },
     async getFile(ownerId, id) {
       const row = await db.selectFrom('files').selectAll().where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
       return row && fileFromRow(row);
@@ -156,7 +198,20 @@ export function createKyselyStore(db: Kysely<Database>): MetadataStore {
     },
 
     async createWebhook(webhook) {
-      await db.insertInto('webhooks').values(webhookToRow(webhook)).execute();
+      const events = [...new Set(webhook.events)];
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx.insertInto('webhooks').values(webhookToRow(webhook)).execute();
+          if (events.length > 0) await trx.insertInto('webhook_events').values(events.map((event) => ({ owner_id: webhook.ownerId, event, webhook_id: webhook.id }))).execute();
+        });
+      } catch (error) {
+        // Rolled back. Which events another webhook holds is read afterwards: a failed statement ends a PostgreSQL transaction.
+        if (!isUniqueViolation(error) || events.length === 0) throw error;
+        const held = await db.selectFrom('webhook_events').select('event').where('owner_id', '=', webhook.ownerId).where('event', 'in', events).execute();
+        const taken = new Set(held.map((r) => r.event));
+        if (taken.size === 0) throw error;
+        throw new EventRegisteredTwiceError(events.filter((e) => taken.has(e)));
+      }
       return (await store.getWebhook(webhook.ownerId, webhook.id))!;
     },
     async listWebhooks(ownerId) {

@@ -84,6 +84,17 @@ export interface WebhooksTable {
   created_time: string;
 }
 
+/**
+ * One row per event a webhook subscribes to. Its primary key (owner_id, event) lets only one
+ * webhook of an owner hold an event, whatever the timing of two registrations; `webhooks.events`
+ * stays the list read back.
+ */
+export interface WebhookEventsTable {
+  owner_id: string;
+  event: string;
+  webhook_id: string;
+}
+
 export interface FailedCallsTable {
   id: string;
   owner_id: string;
@@ -116,6 +127,7 @@ export interface Database {
   batches: BatchesTable;
   files: FilesTable;
   webhooks: WebhooksTable;
+  webhook_events: WebhookEventsTable;
   failed_calls: FailedCallsTable;
   jobs: JobsTable;
 }

@@ -130,6 +130,14 @@ export interface Webhook {
   createdTime: string;
 }
 
+/** createWebhook's refusal: `events` are already registered by another webhook of the same owner. */
+export class EventRegisteredTwiceError extends Error {
+  constructor(readonly events: WebhookEvent[]) {
+    super(`Event already registered by another webhook: ${events.join(', ')}`);
+    this.name = 'EventRegisteredTwiceError';
+  }
+}
+
 /** A webhook delivery that failed once (§11 `failed-calls`). */
 export interface FailedCall {
   id: string;
@@ -175,7 +183,20 @@ export interface MetadataStore {
   replaceUser(user: LeafUser): Promise<LeafUser | undefined>;
   deleteUser(ownerId: string, id: string): Promise<boolean>;
 
+  /** A batch alone, without a job (tools and tests); an upload uses createBatchWithJob. */
   createBatch(batch: Batch): Promise<Batch>;
+  /**
+   * A received upload: inserts the batch and queues its `convertBatch` job (payload `{batchId}`) in one
+   * transaction, so that no crash can leave a batch that no job will ever convert. Both or neither.
+   */
+  createBatchWithJob(batch: Batch): Promise<Batch>;
+  /**
+   * Retry: sets an owner's PROCESSED or FAILED batch back to RECEIVED (statusDetails cleared) and queues
+   * `convertBatch` with `{batchId, retry: true}`, in one transaction. Undefined, and nothing written, when
+   * the batch is missing or not PROCESSED/FAILED (e.g. a concurrent retry got there first): at most one
+   * job per batch at a time.
+   */
+  retryBatch(ownerId: string, id: string): Promise<Batch | undefined>;
   getBatch(ownerId: string, id: string): Promise<Batch | undefined>;
   listBatches(ownerId: string, page: number, size: number): Promise<{ items: Batch[]; total: number }>;
   updateBatch(id: string, changes: Partial<Pick<Batch, 'status' | 'statusDetails' | 'updatedTime' | 'failures'>>): Promise<void>;
@@ -188,9 +209,19 @@ export interface MetadataStore {
   listFiles(query: FileQuery): Promise<{ items: FileEntry[]; total: number }>;
   filesOfBatch(batchId: string): Promise<FileEntry[]>;
   updateFile(id: string, changes: Partial<FileEntry>): Promise<void>;
+  /**
+   * A new merged entry (no batch; status processing) and its `merge` job (payload `{fileId}`) in one
+   * transaction: the entry can never be left processing with no job to finish it. Both or neither.
+   */
+  createMergedFileWithJob(file: FileEntry): Promise<FileEntry>;
   /** A file entry by id alone, for job handlers; request handlers use the owner-scoped getFile. */
   findFile(id: string): Promise<FileEntry | undefined>;
 
+  /**
+   * Registers a webhook. An event is held by at most one webhook of an owner, a guarantee of the
+   * database (unique (owner, event)), not a check-then-insert: of two concurrent registrations of an
+   * event, one fails with EventRegisteredTwiceError, and nothing of it is written. A deleted webhook frees its events.
+   */
   createWebhook(webhook: Webhook): Promise<Webhook>;
   listWebhooks(ownerId: string): Promise<Webhook[]>;
   getWebhook(ownerId: string, id: string): Promise<Webhook | undefined>;
@@ -198,7 +229,11 @@ export interface MetadataStore {
   recordFailedCall(call: FailedCall): Promise<void>;
   listFailedCalls(ownerId: string): Promise<FailedCall[]>;
 
-  /** Durable job queue: jobs survive restarts; a claim is a lease that expires if the worker dies. */
+  /**
+   * Durable job queue: jobs survive restarts; a claim is a lease that expires if the worker dies.
+   * A job that goes with a new record is queued by the method writing that record (createBatchWithJob,
+   * createMergedFileWithJob, retryBatch), in its transaction; enqueue alone is for jobs of their own (deliveries).
+   */
   enqueue(kind: JobKind, payload: Record<string, unknown>, runAfter?: string): Promise<Job>;
   /** Claims the oldest runnable job (queued and due, or running with an expired lease) for `leaseMs`. */
   claimJob(kinds: readonly JobKind[], leaseMs: number): Promise<Job | undefined>;

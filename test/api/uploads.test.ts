@@ -2,6 +2,7 @@ import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { zipBuffer } from '../helpers/zip.ts';
+import { jobRows, refuseJobInserts } from '../store/helpers/jobs-table.ts';
 import type { ApiClient } from './helpers/http.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 
@@ -79,4 +80,25 @@ it('a body that is not multipart, or has no file part → 4xx problem', async ()
   const form = new FormData();
   form.append('leafUserId', userId);
   await problem(await client.request('POST', '/services/operations/api/batch', form), 400);
+});
+
+it('an upload whose conversion job cannot be queued → 500, and no batch is left RECEIVED without a job', async () => {
+  const before = await batchCount();
+  const restore = refuseJobInserts(server.config.databasePath);
+  try {
+    const failed = await client.upload(small, { query: { leafUserId: userId } });
+    assert.equal(failed.status, 500);
+    await failed.body?.cancel();
+  } finally {
+    restore();
+  }
+  assert.equal(await batchCount(), before);
+  const ok = await client.upload(small, { query: { leafUserId: userId } });
+  assert.equal(ok.status, 201);
+  const { id } = (await ok.json()) as { id: string };
+  assert.equal(await batchCount(), before + 1);
+  // No worker runs here: every batch still has its one queued job, and the refused upload has none.
+  const jobs = jobRows(server.config.databasePath).map((j) => JSON.parse(j.payload) as { batchId: string });
+  assert.equal(jobs.length, before + 1);
+  assert.equal(jobs.at(-1)?.batchId, id);
 });

@@ -5,9 +5,9 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { waitFor, type ApiClient } from './helpers/http.ts';
+import { ApiClient, waitFor } from './helpers/http.ts';
 import { SAMPLE_ZIP } from './helpers/reference.ts';
-import { startServer, type TestServer } from './helpers/server.ts';
+import { startServer, startSlowApp, type TestServer } from './helpers/server.ts';
 
 /* Webhooks: registration rules, and deliveries checked by a receiver that verifies Leaf's signature itself. */
 
@@ -94,4 +94,23 @@ it('lists failed calls and deletes webhooks', async () => {
   const deleted = await client.request('DELETE', `${BASE}/${webhook!.id}`);
   assert.equal(deleted.status, 204);
   assert.equal((await client.request('GET', `${BASE}/${webhook!.id}`)).status, 404);
+});
+
+it('two registrations of one event at the same time: one 200, the other 400 eventRegisteredTwice', async () => {
+  const racer = await server.owner('race@example.com');
+  const slow = await startSlowApp(server);
+  try {
+    const viaSlow = new ApiClient(slow.url, racer.token);
+    const register = (name: string, events: string[]) => viaSlow.request('POST', BASE, { events, name, secret: 'x', url: receiverUrl });
+    const responses = await Promise.all([register('a', ['mergedFileProcessingFailed']), register('b', ['batchUploadProcessingFinished', 'mergedFileProcessingFailed'])]);
+    const bodies = (await Promise.all(responses.map((r) => r.json()))) as { id?: string; errorKey?: string; detail?: string }[];
+    assert.deepEqual(responses.map((r) => r.status).sort(), [200, 400], JSON.stringify(bodies));
+    const refused = bodies[responses.findIndex((r) => r.status === 400)]!;
+    assert.equal(refused.errorKey, 'eventRegisteredTwice');
+    assert.equal(refused.detail, 'Event already registered by another webhook: mergedFileProcessingFailed');
+    const listed = await racer.json<{ id: string; events: string[] }[]>('GET', BASE);
+    assert.equal(listed.length, 1, 'the refused registration left nothing behind');
+  } finally {
+    await slow.close();
+  }
 });

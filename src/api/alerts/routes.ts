@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { EventRegisteredTwiceError } from '../../store/types.ts';
 import { ownerOf } from '../auth.ts';
 import { Uuid } from '../batches/schemas.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -20,9 +21,14 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
     async (request) => {
       const owner = ownerOf(request);
       const { events, name, secret, url } = request.body;
-      const taken = (await store.listWebhooks(owner.id)).flatMap((w) => w.events).filter((e) => events.includes(e));
-      if (taken.length > 0) throw badRequest(`Event already registered by another webhook: ${[...new Set(taken)].join(', ')}`, 'eventRegisteredTwice', 'webhook');
-      const webhook = await store.createWebhook({ id: randomUUID(), ownerId: owner.id, name, url, secret, events, createdTime: new Date().toISOString() });
+      let webhook;
+      try {
+        // The store refuses an event another webhook of the owner holds, atomically: no check here that a concurrent registration could slip past.
+        webhook = await store.createWebhook({ id: randomUUID(), ownerId: owner.id, name, url, secret, events, createdTime: new Date().toISOString() });
+      } catch (error) {
+        if (error instanceof EventRegisteredTwiceError) throw badRequest(error.message, 'eventRegisteredTwice', 'webhook');
+        throw error;
+      }
       // The confirmation call must not hold the answer up (the receiver may be slow); delivery problems land in failed-calls.
       deps.confirmWebhook(webhook).catch((error: unknown) => request.log.warn({ err: error, webhookId: webhook.id }, 'webhook confirmation failed'));
       return webhookJson(webhook);

@@ -69,14 +69,14 @@ export const batchRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
     '/batch/:id/retry',
     { schema: { tags, summary: 'Process an upload again', params: IdParams, response: { 200: BatchJson, ...problemResponses } } },
     async (request) => {
-      const batch = await store.getBatch(ownerOf(request).id, request.params.id);
+      const ownerId = ownerOf(request).id;
+      // The store resets the status and queues the job in one transaction, and only for a finished batch:
+      // a second job over a batch still queued or running (e.g. two retries at once) would race the first one.
+      const retried = await store.retryBatch(ownerId, request.params.id);
+      if (retried) return batchJson(retried);
+      const batch = await store.getBatch(ownerId, request.params.id);
       if (!batch) throw notFound('Batch');
-      // A second job over a batch still queued or running would race the first one.
-      if (batch.status === 'RECEIVED' || batch.status === 'PROCESSING') throw new ApiProblem(400, `Batch is ${batch.status}; retry it once it is PROCESSED or FAILED`, { errorKey: 'batchInProgress', entityName: 'batch' });
-      const changes = { status: 'RECEIVED' as const, statusDetails: null, updatedTime: new Date().toISOString() };
-      await store.updateBatch(batch.id, changes);
-      await deps.enqueue('convertBatch', { batchId: batch.id, retry: true });
-      return batchJson({ ...batch, ...changes });
+      throw new ApiProblem(400, `Batch is ${batch.status}; retry it once it is PROCESSED or FAILED`, { errorKey: 'batchInProgress', entityName: 'batch' });
     },
   );
 };

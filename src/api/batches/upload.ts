@@ -66,7 +66,8 @@ async function storeUpload(request: FastifyRequest, reply: FastifyReply, part: M
     throw error;
   }
   const now = new Date().toISOString();
-  const batch = await deps.store.createBatch({
+  // The batch and its conversion job in one transaction: a crash cannot leave a batch RECEIVED forever.
+  return deps.store.createBatchWithJob({
     id,
     ownerId: owner.id,
     leafUserId,
@@ -80,6 +81,4 @@ async function storeUpload(request: FastifyRequest, reply: FastifyReply, part: M
     blobKey: key,
     failures: [],
   });
-  await deps.enqueue('convertBatch', { batchId: id });
-  return batch;
 }

@@ -25,14 +25,14 @@ async function mergeSources(deps: ApiDeps, ownerId: string, ids: string[]): Prom
   return files;
 }
 
-/** Creates the merged entry (processing until the worker has built it) and queues the merge job. */
+/** Creates the merged entry (processing until the worker has built it) and queues the merge job, in one transaction. */
 export async function startMerge(deps: ApiDeps, ownerId: string, ids: string[]): Promise<FileEntry> {
   const sources = await mergeSources(deps, ownerId, ids);
   const [first] = sources;
   const id = randomUUID();
   const now = new Date().toISOString();
   const formats = new Set(sources.map((f) => f.fileFormat));
-  const entry = await deps.store.upsertFile({
+  return deps.store.createMergedFileWithJob({
     id,
     ownerId,
     leafUserId: first!.leafUserId,
@@ -59,6 +59,4 @@ export async function startMerge(deps: ApiDeps, ownerId: string, ids: string[]):
     sourceKey: `merge:${id}`,
     blobPrefix: `files/${id}`,
   });
-  await deps.enqueue('merge', { fileId: id });
-  return entry;
 }

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../src/api/app.ts';
 import { hashPassword } from '../../../src/api/passwords.ts';
@@ -63,4 +64,26 @@ export async function startServer(options: { env?: Record<string, string>; worke
   };
   if (options.worker !== false) await server.startWorker();
   return server;
+}
+
+/**
+ * A second app on the server's store, data and config (the same tokens work) whose every store call
+ * first waits `delayMs`, as over a network to PostgreSQL or from a second API process: the reads and
+ * writes of concurrent requests interleave. Against the store itself they never do, since SQLite in
+ * this process answers at once and a handler runs to its end before the next request is read.
+ */
+export async function startSlowApp(server: TestServer, delayMs = 25): Promise<{ url: string; close(): Promise<void> }> {
+  const slow = new Proxy(server.store, {
+    get: (target, key, receiver) => {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        await sleep(delayMs);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  const app = await buildApp({ store: slow, blobs: server.blobs, config: server.config });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url, close: () => app.close() };
 }
