@@ -143,7 +143,8 @@ class ArchiveWalker {
   }
 }
 
-async function* listEntries(zip: yauzl.ZipFile): AsyncGenerator<yauzl.Entry> {
+/** The entries of an open zip, one at a time (yauzl's lazy-entries protocol as an async iterator). */
+export async function* listEntries(zip: yauzl.ZipFile): AsyncGenerator<yauzl.Entry> {
   while (true) {
     const next = await new Promise<yauzl.Entry | null>((resolve, reject) => {
       const onEntry = (entry: yauzl.Entry) => {
@@ -211,6 +212,19 @@ class ShiftedFileReader extends yauzl.RandomAccessReader {
 }
 
 async function openZip(file: string): Promise<yauzl.ZipFile> {
+  try {
+    return await openZipFile(file);
+  } catch (error) {
+    throw new Error(`not a readable zip archive (${(error as Error).message})`);
+  }
+}
+
+/**
+ * Opens a zip file for random access through its central directory, tolerating junk bytes
+ * before the archive. `rawNames` keeps entry names as Buffers (yauzl would otherwise stop at the
+ * first unsafe name, which the upload checks want to name themselves).
+ */
+export async function openZipFile(file: string, options: { rawNames?: boolean } = {}): Promise<yauzl.ZipFile> {
   const handle = await fsp.open(file, 'r');
   try {
     const { size } = await handle.stat();
@@ -220,7 +234,7 @@ async function openZip(file: string): Promise<yauzl.ZipFile> {
       yauzl.fromRandomAccessReader(
         reader,
         size - shift,
-        { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false },
+        { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false, decodeStrings: !options.rawNames },
         (error, zipfile) => (error ? reject(error) : resolve(zipfile)),
       );
     });
@@ -229,7 +243,7 @@ async function openZip(file: string): Promise<yauzl.ZipFile> {
     return zip;
   } catch (error) {
     await handle.close();
-    throw new Error(`not a readable zip archive (${(error as Error).message})`);
+    throw error;
   }
 }
 
