@@ -98,29 +98,37 @@ export const isoxmlDriver: Driver = {
   },
 };
 
-/** Reads the first bytes of a candidate and checks that the XML root element is ISO11783_TaskData. */
-async function hasTaskDataRoot(entry: ArchiveEntry): Promise<boolean> {
+/**
+ * Reads the start of an entry, chunk by chunk, until `decide` returns an answer or `maxBytes` are
+ * read; undefined when it cannot tell (or the entry cannot be read: the reader reports that later).
+ */
+async function sniff<T>(entry: ArchiveEntry, maxBytes: number, decide: (head: Buffer) => T | undefined): Promise<T | undefined> {
   let stream: Readable | undefined;
   try {
     stream = await entry.open();
-    const chunks: Buffer[] = [];
-    let length = 0;
+    let head = Buffer.alloc(0);
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-      length += chunk.length;
-      const head = Buffer.concat(chunks);
-      // A few controllers write UTF-16 with a byte-order mark; everything else is UTF-8 or a superset of ASCII up to the root element.
-      const text = head[0] === 0xff && head[1] === 0xfe ? head.toString('utf16le') : head.toString('utf8');
-      const root = rootElementName(text.replace(/^\uFEFF/, ''));
-      if (root !== undefined) return root === ROOT_ELEMENT;
-      if (length >= SNIFF_BYTES) break;
+      head = Buffer.concat([head, chunk]);
+      const answer = decide(head);
+      if (answer !== undefined) return answer;
+      if (head.length >= maxBytes) break;
     }
-    return false;
+    return undefined;
   } catch {
-    return false;
+    return undefined;
   } finally {
     stream?.destroy();
   }
+}
+
+/** Reads the first bytes of a candidate and checks that the XML root element is ISO11783_TaskData. */
+async function hasTaskDataRoot(entry: ArchiveEntry): Promise<boolean> {
+  const root = await sniff(entry, SNIFF_BYTES, (head) => {
+    // A few controllers write UTF-16 with a byte-order mark; everything else is UTF-8 or a superset of ASCII up to the root element.
+    const text = head[0] === 0xff && head[1] === 0xfe ? head.toString('utf16le') : head.toString('utf8');
+    return rootElementName(text.replace(/^\uFEFF/, ''));
+  });
+  return root === ROOT_ELEMENT;
 }
 
 /**
@@ -337,22 +345,7 @@ async function inTimeOrder(dataset: Dataset, logs: TimeLogInfo[]): Promise<TimeL
 }
 
 async function firstRecordTime(entry: ArchiveEntry): Promise<number> {
-  let stream: Readable | undefined;
-  try {
-    stream = await entry.open();
-    const chunks: Buffer[] = [];
-    let length = 0;
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-      length += chunk.length;
-      if (length >= 6) break;
-    }
-    if (length < 6) return NaN;
-    const head = Buffer.concat(chunks);
-    return Date.UTC(1980, 0, 1) + head.readUInt16LE(4) * 86_400_000 + head.readUInt32LE(0);
-  } catch {
-    return NaN; // the decoder reports an unreadable file when it gets to it
-  } finally {
-    stream?.destroy();
-  }
+  const time = await sniff(entry, 6, (head) => (head.length >= 6 ? Date.UTC(1980, 0, 1) + head.readUInt16LE(4) * 86_400_000 + head.readUInt32LE(0) : undefined));
+  // NaN when unreadable: the decoder reports the file when it gets to it.
+  return time ?? NaN;
 }
