@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { text } from 'node:stream/consumers';
 import { convertBatchHandler } from '../../src/jobs/convert-batch.ts';
 import { mergeHandler } from '../../src/jobs/merge.ts';
+import { newMergedEntry } from '../../src/jobs/merged-entry.ts';
 import { DEFAULT_ZIP_LIMITS } from '../../src/jobs/zip-guard.ts';
 import type { FileEntry } from '../../src/store/types.ts';
 import { withTempDir } from '../helpers/temp.ts';
@@ -34,35 +35,8 @@ async function twoFiles(env: JobsEnv): Promise<FileEntry[]> {
 }
 
 /** The entry POST /files/merge creates before it queues the job. */
-async function mergedEntry(env: JobsEnv, sources: FileEntry[]): Promise<FileEntry> {
-  const id = randomUUID();
-  const now = new Date().toISOString();
-  return env.store.upsertFile({
-    id,
-    ownerId: env.owner.id,
-    leafUserId: env.user.id,
-    batchId: null,
-    origin: 'merged',
-    provider: 'Leaf',
-    fileFormat: sources[0]!.fileFormat,
-    fileName: 'merged.geojson',
-    status: 'processing',
-    statusDetails: null,
-    operationType: sources[0]!.operationType,
-    createdTime: now,
-    updatedTime: now,
-    startTime: null,
-    endTime: null,
-    sizeInBytes: 0,
-    areaM2: null,
-    sources: sources.map((f) => f.id),
-    summary: null,
-    units: null,
-    steps: {},
-    warnings: [],
-    sourceKey: `merge:${id}`,
-    blobPrefix: `files/${id}`,
-  });
+function mergedEntry(env: JobsEnv, sources: FileEntry[]): Promise<FileEntry> {
+  return env.store.upsertFile(newMergedEntry(env.owner.id, sources));
 }
 
 function handlerFor(env: JobsEnv) {

@@ -2,29 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PermanentJobError, RetryJobError, startWorker, type JobHandler, type WorkerLog } from '../../src/jobs/runner.ts';
-import { createSqliteStore } from '../../src/store/sqlite.ts';
-import type { Job, MetadataStore } from '../../src/store/types.ts';
-import { withTempDir } from '../helpers/temp.ts';
+import type { Job } from '../../src/store/types.ts';
 import { jobRow } from '../store/helpers/jobs-table.ts';
 import { waitFor } from './helpers/wait.ts';
+import { withSqliteStore } from '../helpers/store.ts';
 
 const quiet: WorkerLog = () => {};
-
-async function withQueue(fn: (store: MetadataStore, dbPath: string) => Promise<void>): Promise<void> {
-  await withTempDir(async (dir) => {
-    const dbPath = join(dir, 'furrow.db');
-    const store = createSqliteStore(dbPath);
-    await store.migrate();
-    try {
-      await fn(store, dbPath);
-    } finally {
-      await store.close();
-    }
-  });
-}
 
 const settled = (dbPath: string, id: string) => () => {
   const row = jobRow(dbPath, id);
@@ -32,7 +18,7 @@ const settled = (dbPath: string, id: string) => () => {
 };
 
 test('runs each job with its handler and completes it', () =>
-  withQueue(async (store, dbPath) => {
+  withSqliteStore(async (store, dbPath) => {
     const seen: unknown[] = [];
     const worker = startWorker({ store, concurrency: 2, pollMs: 10, log: quiet, handlers: { merge: { run: async (job) => void seen.push(job.payload) } } });
     try {
@@ -49,7 +35,7 @@ test('runs each job with its handler and completes it', () =>
   }));
 
 test('a failing job is retried after its delays, then given up with giveUp called once', () =>
-  withQueue(async (store, dbPath) => {
+  withSqliteStore(async (store, dbPath) => {
     let runs = 0;
     const gaveUp: Error[] = [];
     const flaky: JobHandler = {
@@ -77,7 +63,7 @@ test('a failing job is retried after its delays, then given up with giveUp calle
   }));
 
 test('a job that succeeds on a retry is done; RetryJobError and PermanentJobError are obeyed', () =>
-  withQueue(async (store, dbPath) => {
+  withSqliteStore(async (store, dbPath) => {
     const runs = new Map<string, number>();
     const handler: JobHandler = {
       retryDelaysMs: [10, 10, 10],
@@ -108,7 +94,7 @@ test('a job that succeeds on a retry is done; RetryJobError and PermanentJobErro
   }));
 
 test('the heartbeat keeps a long job leased; stop() interrupts it and queues it again', () =>
-  withQueue(async (store, dbPath) => {
+  withSqliteStore(async (store, dbPath) => {
     let aborted = false;
     const slow: JobHandler = {
       run: (_job, signal) =>
@@ -133,7 +119,7 @@ test('the heartbeat keeps a long job leased; stop() interrupts it and queues it 
   }));
 
 test('a job claimed more often than its attempts allow (workers dying on it) is given up without running', () =>
-  withQueue(async (store, dbPath) => {
+  withSqliteStore(async (store, dbPath) => {
     const job = await store.enqueue('merge', { fileId: 'f' });
     // Three claims whose workers "died": each lease expires.
     for (let i = 0; i < 3; i++) {
@@ -162,7 +148,7 @@ test('a job claimed more often than its attempts allow (workers dying on it) is 
   }));
 
 test('a worker process killed with SIGKILL mid-job: the job is claimed again after its lease and completed exactly once', { timeout: 30_000 }, () =>
-  withQueue(async (store, dbPath) => {
+  withSqliteStore(async (store, dbPath) => {
     const job = await store.enqueue('convertBatch', { batchId: 'crash' });
     const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'helpers/hanging-worker.ts'), dbPath, '300'], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {

@@ -6,25 +6,13 @@ import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { migrationProvider } from '../../src/store/migrations/index.ts';
 import { createSqliteStore } from '../../src/store/sqlite.ts';
-import { EventRegisteredTwiceError, type MetadataStore, type Webhook, type WebhookEvent } from '../../src/store/types.ts';
+import { EventRegisteredTwiceError, type Webhook, type WebhookEvent } from '../../src/store/types.ts';
 import { withTempDir } from '../helpers/temp.ts';
 import { jobRows, refuseJobInserts } from './helpers/jobs-table.ts';
 import { batchRecord, fileRecord, ownerWithUser } from './helpers/records.ts';
+import { withSqliteStore } from '../helpers/store.ts';
 
 /* A record and its job are written together or not at all; an event has at most one webhook per owner. */
-
-async function withStore(fn: (store: MetadataStore, dbPath: string) => Promise<void>): Promise<void> {
-  await withTempDir(async (dir) => {
-    const dbPath = join(dir, 'furrow.db');
-    const store = createSqliteStore(dbPath);
-    await store.migrate();
-    try {
-      await fn(store, dbPath);
-    } finally {
-      await store.close();
-    }
-  });
-}
 
 const payloads = (dbPath: string) => jobRows(dbPath).map((j) => ({ kind: j.kind, state: j.state, payload: JSON.parse(j.payload) as unknown }));
 
@@ -33,7 +21,7 @@ function webhook(ownerId: string, events: WebhookEvent[], name = 'w'): Webhook {
 }
 
 test('createBatchWithJob writes the batch and its convertBatch job; when the job cannot be written, no batch remains', () =>
-  withStore(async (store, dbPath) => {
+  withSqliteStore(async (store, dbPath) => {
     const { owner, user } = await ownerWithUser(store, 'alice');
     const batch = await store.createBatchWithJob(batchRecord(owner.id, user.id, { uploadTimestamp: '2024-01-01T00:00:00Z' }));
     assert.equal(batch.uploadTimestamp, '2024-01-01T00:00:00.000Z');
@@ -54,7 +42,7 @@ test('createBatchWithJob writes the batch and its convertBatch job; when the job
   }));
 
 test('createMergedFileWithJob writes the entry and its merge job; when the job cannot be written, no entry remains', () =>
-  withStore(async (store, dbPath) => {
+  withSqliteStore(async (store, dbPath) => {
     const { owner, user } = await ownerWithUser(store, 'alice');
     const merged = await store.createMergedFileWithJob(fileRecord(owner.id, user.id, { origin: 'merged', status: 'processing', sources: ['a', 'b'] }));
     assert.deepEqual(await store.getFile(owner.id, merged.id), merged);
@@ -71,7 +59,7 @@ test('createMergedFileWithJob writes the entry and its merge job; when the job c
   }));
 
 test('retryBatch resets a finished batch and queues its job together, once, and only for its owner', () =>
-  withStore(async (store, dbPath) => {
+  withSqliteStore(async (store, dbPath) => {
     const { owner, user } = await ownerWithUser(store, 'alice');
     const { owner: bob } = await ownerWithUser(store, 'bob');
     const batch = await store.createBatch(batchRecord(owner.id, user.id));
@@ -103,7 +91,7 @@ test('retryBatch resets a finished batch and queues its job together, once, and 
   }));
 
 test('two concurrent registrations of an event: exactly one succeeds, the other is refused with nothing written', () =>
-  withStore(async (store) => {
+  withSqliteStore(async (store) => {
     const { owner } = await ownerWithUser(store, 'alice');
     const { owner: bob } = await ownerWithUser(store, 'bob');
     const first = webhook(owner.id, ['uploadedFileProcessingFinished', 'batchUploadProcessingFinished'], 'first');

@@ -1,29 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createSqliteStore } from '../../src/store/sqlite.ts';
 import type { MetadataStore } from '../../src/store/types.ts';
-import { withTempDir } from '../helpers/temp.ts';
 import { jobRow } from './helpers/jobs-table.ts';
-
-async function withQueue(fn: (store: MetadataStore, dbPath: string) => Promise<void>): Promise<void> {
-  await withTempDir(async (dir) => {
-    const dbPath = join(dir, 'furrow.db');
-    const store = createSqliteStore(dbPath);
-    await store.migrate();
-    try {
-      await fn(store, dbPath);
-    } finally {
-      await store.close();
-    }
-  });
-}
+import { withSqliteStore } from '../helpers/store.ts';
 
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 
 test('claims the oldest due job of the requested kinds, never a future one', () =>
-  withQueue(async (store) => {
+  withSqliteStore(async (store) => {
     const future = await store.enqueue('convertBatch', { n: 'future' }, new Date(Date.now() + 60_000).toISOString());
     const second = await store.enqueue('convertBatch', { n: 2 }, ago(1000));
     const first = await store.enqueue('convertBatch', { n: 1 }, ago(2000));
@@ -44,7 +30,7 @@ test('claims the oldest due job of the requested kinds, never a future one', () 
   }));
 
 test('a job whose lease expired is claimed again; the stale claim can no longer renew, complete or fail it', () =>
-  withQueue(async (store, dbPath) => {
+  withSqliteStore(async (store, dbPath) => {
     const job = await store.enqueue('merge', { fileId: 'f' });
     const stale = await store.claimJob(['merge'], 60);
     assert.equal(stale?.attempts, 1);
@@ -65,7 +51,7 @@ test('a job whose lease expired is claimed again; the stale claim can no longer 
   }));
 
 test('failJob retries at retryAt, or fails for good', () =>
-  withQueue(async (store, dbPath) => {
+  withSqliteStore(async (store, dbPath) => {
     const job = await store.enqueue('convertBatch', { batchId: 'b' });
     await store.claimJob(['convertBatch'], 10_000);
     await store.failJob(job.id, 'disk full', new Date(Date.now() + 80).toISOString(), 1);
@@ -83,7 +69,7 @@ test('failJob retries at retryAt, or fails for good', () =>
   }));
 
 test('two connections to one file never claim the same job', () =>
-  withQueue(async (store, dbPath) => {
+  withSqliteStore(async (store, dbPath) => {
     const other = createSqliteStore(dbPath);
     try {
       const ids = new Set<string>();

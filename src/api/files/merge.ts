@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { FileEntry } from '../../store/types.ts';
+import { newMergedEntry } from '../../jobs/merged-entry.ts';
 import type { ApiDeps } from '../deps.ts';
 import { badRequest } from '../problem.ts';
 
@@ -27,36 +27,5 @@ async function mergeSources(deps: ApiDeps, ownerId: string, ids: string[]): Prom
 
 /** Creates the merged entry (processing until the worker has built it) and queues the merge job, in one transaction. */
 export async function startMerge(deps: ApiDeps, ownerId: string, ids: string[]): Promise<FileEntry> {
-  const sources = await mergeSources(deps, ownerId, ids);
-  const [first] = sources;
-  const id = randomUUID();
-  const now = new Date().toISOString();
-  const formats = new Set(sources.map((f) => f.fileFormat));
-  return deps.store.createMergedFileWithJob({
-    id,
-    ownerId,
-    leafUserId: first!.leafUserId,
-    batchId: null,
-    origin: 'merged',
-    // Leaf marks the files it makes itself with provider "Leaf".
-    provider: 'Leaf',
-    fileFormat: formats.size === 1 ? first!.fileFormat : 'MIXED',
-    fileName: 'merged.geojson',
-    status: 'processing',
-    statusDetails: null,
-    operationType: first!.operationType,
-    createdTime: now,
-    updatedTime: now,
-    startTime: null,
-    endTime: null,
-    sizeInBytes: 0,
-    areaM2: null,
-    sources: sources.map((f) => f.id),
-    summary: null,
-    units: null,
-    steps: {},
-    warnings: [],
-    sourceKey: `merge:${id}`,
-    blobPrefix: `files/${id}`,
-  });
+  return deps.store.createMergedFileWithJob(newMergedEntry(ownerId, await mergeSources(deps, ownerId, ids)));
 }
