@@ -96,6 +96,12 @@ export class DatasetError extends Error {
  */
 export interface Driver {
   name: string;
+  /**
+   * Leaf `provider` values (leaf-api.md §8) whose uploads this driver reads. Undefined for open
+   * formats every provider exports (ISOXML, shapefiles): such a driver runs whatever provider the
+   * upload names.
+   */
+  providers?: readonly string[];
   /** Claims datasets among the entries of one archive. Must not read whole files. */
   detect(entries: readonly ArchiveEntry[]): Promise<Dataset[]>;
   /** Lists the operations of a dataset; throws DatasetError with a readable reason when it cannot. */
