@@ -35,6 +35,17 @@ const DIRECT_NUMERIC: readonly StandardProperty[] = [
   'proteinPercentage',
 ];
 
+/** The previous point of one section's track (or of the whole operation when sections are not logged). */
+interface Track {
+  lon: number;
+  lat: number;
+  time: number;
+  speed: number;
+  heading: number;
+  /** The track's first point, waiting for the heading of the segment that follows it. */
+  headingIndex?: { batch: PointBatch; index: number };
+}
+
 interface DirectColumn {
   property: StandardProperty;
   key: string;
@@ -66,10 +77,16 @@ export class Standardizer {
   private readonly volumePerAreaKey?: string;
   private readonly dryMassPerAreaKey?: string;
   private readonly out: Record<string, (v: number) => number> = {};
-  private prevLon = NaN;
-  private prevLat = NaN;
-  private prevTime = NaN;
-  private prevSpeed = NaN;
+  /** Source-logged distance (converted to m) and heading, used instead of the derived ones when present. */
+  private readonly distanceSource?: { key: string; toBase: (v: number) => number };
+  private readonly headingKey?: string;
+  private readonly sectionKey?: string;
+  /**
+   * The previous point of each track. A source that logs one point per section and time step
+   * (John Deere exports, row-level planters) interleaves several tracks; measuring each point
+   * from the previous point of its own section keeps distances, headings and speeds true.
+   */
+  private readonly tracks = new Map<number, Track>();
 
   constructor(
     private readonly meta: OperationMeta,
@@ -96,19 +113,25 @@ export class Standardizer {
     };
 
     // Geometry-derived properties first, so they lead each point's properties.
-    base('distance', BASE.length);
+    const distanceColumn = byProperty.get('distance');
+    if (distanceColumn?.unit) this.distanceSource = { key: distanceColumn.key, toBase: converter(distanceColumn.unit, BASE.length) };
+    base('distance', BASE.length, this.distanceSource ? distanceColumn!.unit : BASE.length);
+    this.headingKey = byProperty.get('heading')?.key;
     base('heading', 'arcdeg');
     base('area', BASE.area);
+    this.sectionKey = byProperty.get('sectionId')?.key;
 
     for (const property of DIRECT_NUMERIC) {
       const column = byProperty.get(property);
-      if (!column?.unit) continue;
-      const unit = addUnit(property, column.unit);
+      // A section number is a plain count; drivers need not say so.
+      const sourceUnit = column?.unit ?? (property === 'sectionId' && column ? 'count' : undefined);
+      if (!column || !sourceUnit) continue;
+      const unit = addUnit(property, sourceUnit);
       this.direct.push({
         property,
         key: column.key,
-        toTarget: converter(column.unit, unit),
-        toBase: property === 'speed' ? converter(column.unit, BASE.speed) : property === 'equipmentWidth' ? converter(column.unit, BASE.length) : undefined,
+        toTarget: converter(sourceUnit, unit),
+        toBase: property === 'speed' ? converter(sourceUnit, BASE.speed) : property === 'equipmentWidth' ? converter(sourceUnit, BASE.length) : undefined,
       });
     }
     if (!this.has.has('speed')) base('speed', BASE.speed);
@@ -213,36 +236,53 @@ export class Standardizer {
     const heading = col('heading')!;
     const area = col('area')!;
     const derivedSpeed = this.has.has('speed') ? undefined : col('speed');
+    const distanceSrc = src(this.distanceSource?.key);
+    const headingSrc = src(this.headingKey);
+    const sectionSrc = src(this.sectionKey);
     const areaM2 = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const lon = batch.lon[i]!;
       const lat = batch.lat[i]!;
       const t = batch.time[i]!;
+      const track = this.track(sectionSrc ? sectionSrc[i]! : NaN);
       let dist = 0;
       let head = NaN;
       let dt = NaN;
-      if (!Number.isNaN(this.prevLon)) {
-        dist = distanceMeters(this.prevLon, this.prevLat, lon, lat);
-        head = dist > 0 ? bearingDegrees(this.prevLon, this.prevLat, lon, lat) : NaN;
-        dt = (t - this.prevTime) / 1000;
+      if (!Number.isNaN(track.lon)) {
+        dist = distanceMeters(track.lon, track.lat, lon, lat);
+        head = dist > 0 ? bearingDegrees(track.lon, track.lat, lon, lat) : NaN;
+        dt = (t - track.time) / 1000;
       }
-      let speed = speedSrc && speedToBase ? speedToBase(speedSrc[i]!) : dt > 0 ? dist / dt : this.prevSpeed;
+      // A gap (machine switched off, moved to another field) covers no area whatever it measures.
+      const gap = dt > MAX_GAP_SECONDS || (dt > 0 && dist / dt > MAX_PLAUSIBLE_SPEED);
+      // The source's own distance and heading, where logged, are what its machine measured: they win.
+      const logged = distanceSrc && this.distanceSource ? this.distanceSource.toBase(distanceSrc[i]!) : NaN;
+      const fromSource = !Number.isNaN(logged);
+      if (fromSource) dist = logged;
+      const loggedHeading = headingSrc ? headingSrc[i]! : NaN;
+      if (!Number.isNaN(loggedHeading)) head = loggedHeading;
+      let speed = speedSrc && speedToBase ? speedToBase(speedSrc[i]!) : dt > 0 ? dist / dt : track.speed;
       if (Number.isNaN(speed)) speed = 0;
       const width = widthSrc && widthDirect?.toBase ? widthDirect.toBase(widthSrc[i]!) : NaN;
-      const gap = dt > MAX_GAP_SECONDS || (dt > 0 && dist / dt > MAX_PLAUSIBLE_SPEED);
-      const a = gap || Number.isNaN(width) ? 0 : dist * width;
+      const a = (gap && !fromSource) || Number.isNaN(width) ? 0 : dist * width;
       areaM2[i] = a;
       distance[i] = this.out.distance!(dist);
-      heading[i] = Number.isNaN(head) ? (i > 0 ? heading[i - 1]! : 0) : head;
+      if (Number.isNaN(head)) head = track.heading;
+      heading[i] = Number.isNaN(head) ? 0 : head;
       area[i] = this.out.area!(a);
       if (derivedSpeed) derivedSpeed[i] = this.out.speed!(speed);
-      this.prevLon = lon;
-      this.prevLat = lat;
-      this.prevTime = t;
-      this.prevSpeed = speed;
+      // The first point of a track has no previous one: it takes the heading of the segment that follows.
+      if (Number.isNaN(track.lon) && Number.isNaN(loggedHeading)) track.headingIndex = { batch, index: i };
+      else if (track.headingIndex && !Number.isNaN(head)) {
+        if (track.headingIndex.batch === batch) heading[track.headingIndex.index] = head;
+        track.headingIndex = undefined;
+      }
+      track.lon = lon;
+      track.lat = lat;
+      track.time = t;
+      track.speed = speed;
+      if (!Number.isNaN(head)) track.heading = head;
     }
-    // The first point has no previous one: give it the heading of the segment that follows.
-    if (n > 1 && distance[0] === 0) heading[0] = heading[1]!;
 
     if (this.recordingKey) {
       const from = batch.numbers.get(this.recordingKey);
@@ -251,6 +291,15 @@ export class Standardizer {
     }
     if (this.meta.operationType === 'harvested') this.harvest(batch, out, areaM2);
     return out;
+  }
+
+  private track(section: number): Track {
+    let track = this.tracks.get(section);
+    if (!track) {
+      track = { lon: NaN, lat: NaN, time: NaN, speed: NaN, heading: NaN };
+      this.tracks.set(section, track);
+    }
+    return track;
   }
 
   private harvest(batch: PointBatch, out: PointBatch, areaM2: Float64Array): void {
