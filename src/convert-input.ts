@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { openArchive, type ArchiveFailure } from './formats/archive.ts';
 import { detectDatasets } from './formats/detect.ts';
+import { driversForProvider } from './formats/providers.ts';
 import { DRIVERS } from './formats/registry.ts';
 import type { Dataset, Driver, OperationMeta } from './formats/types.ts';
 import { convertOperation, type ConvertSettings, type OperationResult } from './pipeline.ts';
@@ -15,6 +16,11 @@ export interface ReportOperation {
   status: 'processed' | 'failed';
   statusDetails: string;
   warnings: string[];
+}
+
+export interface ConvertInputSettings extends ConvertSettings {
+  /** Leaf `provider` of the upload: a named one restricts detection to its formats (plus ISOXML and shapefiles); `Other` detects all. */
+  provider?: string;
 }
 
 export interface ConversionReport {
@@ -44,12 +50,13 @@ function folderName(text: string): string {
  * A dataset or operation that cannot be read fails alone and is reported; nothing here throws
  * for bad content, only for an input that cannot be opened at all.
  */
-export async function convertInput(input: string, outDir: string, settings: ConvertSettings, progress: ConvertProgress = {}, drivers: readonly Driver[] = DRIVERS): Promise<ConversionReport> {
+export async function convertInput(input: string, outDir: string, settings: ConvertInputSettings, progress: ConvertProgress = {}, drivers: readonly Driver[] = DRIVERS): Promise<ConversionReport> {
   const archive = await openArchive(input);
   const report: ConversionReport = { operations: [], failures: [...archive.failures] };
+  const active = driversForProvider(drivers, settings.provider);
   try {
-    const datasets = await detectDatasets(archive.entries, drivers);
-    if (datasets.length === 0) report.failures.push({ path: '', reason: 'No valid files found: no supported machine data was recognised in the input' });
+    const datasets = await detectDatasets(archive.entries, active);
+    if (datasets.length === 0) report.failures.push({ path: '', reason: await nothingFound(archive.entries, drivers, active, settings.provider) });
     const driverOf = new Map(drivers.map((d) => [d.name, d]));
     const planned: { dataset: Dataset; sources: Awaited<ReturnType<Driver['read']>>; folder: string }[] = [];
     const usedFolders = new Set<string>();
@@ -71,7 +78,7 @@ export async function convertInput(input: string, outDir: string, settings: Conv
     for (const { dataset, sources, folder } of planned) {
       for (const source of sources) {
         const dir = `${folder}/${folderName(source.meta.id)}`;
-        const result = await convertOperation(source, join(outDir, dir), settings);
+        const result = await convertOperation(source, join(outDir, dir), { units: settings.units });
         const operation: ReportOperation = {
           id: operationId(dataset.root, source.meta),
           dir,
@@ -90,4 +97,19 @@ export async function convertInput(input: string, outDir: string, settings: Conv
     await archive.close();
   }
   return report;
+}
+
+/**
+ * Why nothing was converted. When the upload named a provider, says which formats were looked for
+ * and, if the input holds data of another provider, which, so the user can upload it right.
+ */
+async function nothingFound(entries: Parameters<typeof detectDatasets>[0], all: readonly Driver[], active: readonly Driver[], provider: string | undefined): Promise<string> {
+  const generic = 'No valid files found: no supported machine data was recognised in the input';
+  if (active.length === all.length) return generic;
+  const others = await detectDatasets(entries, all.filter((d) => !active.includes(d)));
+  const lookedFor = `read by ${active.map((d) => d.name).join(', ')}`;
+  const found = [...new Set(others.map((d) => d.fileFormat))];
+  return found.length === 0
+    ? `No valid files found: the upload names provider ${provider}, and no ${provider} data (${lookedFor}) nor any other supported data was recognised in the input`
+    : `No valid files found for provider ${provider}: no data ${lookedFor} was recognised, but the input holds ${found.join(', ')} data; upload it with provider Other (or the provider that wrote it) to convert that`;
 }

@@ -1,11 +1,10 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import { convertInput, type ConvertProgress } from '../convert-input.ts';
-import type { ConvertSettings } from '../pipeline.ts';
+import { convertInput, type ConvertInputSettings, type ConvertProgress } from '../convert-input.ts';
 
 /** Converts one input and writes report.json; returns the exit code: 0 when an operation converted, 1 when none did, 2 when the input cannot be used. */
-export async function runConvert(input: string, outDir: string, settings: ConvertSettings): Promise<number> {
+export async function runConvert(input: string, outDir: string, settings: ConvertInputSettings): Promise<number> {
   try {
     await stat(input);
   } catch {

@@ -2,8 +2,15 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { FURROW_VERSION } from '../version.ts';
 import { runConvert } from './convert.ts';
 import type { UnitSystem } from '../model/properties.ts';
+import { isProvider, PROVIDERS, type Provider } from '../formats/providers.ts';
 
 const UNIT_SYSTEMS: readonly UnitSystem[] = ['default', 'imperial', 'metric'];
+
+function provider(value: string): Provider {
+  const match = PROVIDERS.find((p) => p.toLowerCase() === value.toLowerCase());
+  if (!match || !isProvider(match)) throw new InvalidArgumentError(`expected one of ${PROVIDERS.join(', ')}`);
+  return match;
+}
 
 function unitSystem(value: string): UnitSystem {
   const lower = value.toLowerCase();
@@ -23,8 +30,9 @@ program
   .argument('<input>', 'a .zip file or a folder with machine data')
   .requiredOption('-o, --out <dir>', 'folder to write report.json and one folder per operation into')
   .option('--units <system>', 'unit system of the standard outputs: default (source units), imperial or metric', unitSystem, 'default' as UnitSystem)
-  .action(async (input: string, options: { out: string; units: UnitSystem }) => {
-    process.exitCode = await runConvert(input, options.out, { units: options.units });
+  .option('--provider <name>', `read only this provider's formats (plus ISOXML and shapefiles): ${PROVIDERS.join(', ')}`, provider, 'Other' as Provider)
+  .action(async (input: string, options: { out: string; units: UnitSystem; provider: Provider }) => {
+    process.exitCode = await runConvert(input, options.out, { units: options.units, provider: options.provider });
   });
 
 program

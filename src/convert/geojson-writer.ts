@@ -55,6 +55,8 @@ export class FeatureCollectionWriter {
 
   /** Stops writing after a failure; the partial file is the caller's to delete. */
   abort(): void {
+    // A write still in flight fails once the stream is destroyed; the file is being given up, so that error is expected.
+    this.out.on('error', () => {});
     this.out.destroy();
   }
 

@@ -13,6 +13,8 @@ export interface BatchConversionInput {
   /** Empty folder the outputs go to, one sub-folder per operation. */
   outDir: string;
   units: UnitSystem;
+  /** The batch's Leaf provider: a named one restricts detection to its formats. */
+  provider: string;
   /** sourceKeys of operations already converted: not converted again. */
   skip: string[];
   limits: ZipLimits;
@@ -50,6 +52,7 @@ export async function convertBatchZip(input: BatchConversionInput): Promise<Batc
   const allSkipped = new Set<string>();
   const drivers: Driver[] = DRIVERS.map((driver) => ({
     name: driver.name,
+    providers: driver.providers,
     async detect(entries) {
       const found = await driver.detect(entries);
       datasets += found.length;
@@ -64,7 +67,7 @@ export async function convertBatchZip(input: BatchConversionInput): Promise<Batc
     },
   }));
 
-  const report = await convertInput(input.zipPath, join(input.outDir, 'operations'), { units: input.units }, {}, drivers);
+  const report = await convertInput(input.zipPath, join(input.outDir, 'operations'), { units: input.units, provider: input.provider }, {}, drivers);
   if (report.operations.length !== keys.length) throw new Error(`internal error: ${report.operations.length} operations converted but ${keys.length} listed`);
   return {
     datasets,

@@ -87,7 +87,7 @@ export function convertBatchHandler(deps: ConvertBatchDeps): JobHandler {
       const done = (await store.filesOfBatch(batch.id)).filter((f) => f.status === 'processed');
       await withJobTempDir(deps.dataDir, job, async (dir) => {
         const zipPath = await blobs.localPath(batch.blobKey);
-        const result = await deps.pool.convertBatch({ zipPath, outDir: dir, units: deps.units, skip: done.map((f) => f.sourceKey), limits: deps.zipLimits }, signal);
+        const result = await deps.pool.convertBatch({ zipPath, outDir: dir, units: deps.units, provider: batch.provider, skip: done.map((f) => f.sourceKey), limits: deps.zipLimits }, signal);
         if (result.rejected) return finish(batch, 'FAILED', result.rejected, result.failures);
         let processed = done.length;
         for (const operation of result.operations) {

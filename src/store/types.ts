@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { StepName, StepStatus } from '../convert/status.ts';
+import type { Provider } from '../formats/providers.ts';
 
 /*
  * The records Furrow keeps and the interfaces of the stores that keep them. Field names follow
@@ -7,8 +8,7 @@ import type { StepName, StepStatus } from '../convert/status.ts';
  * Times are ISO 8601 strings in UTC.
  */
 
-export const PROVIDERS = ['Other', 'Leaf', 'ClimateFieldView', 'CNHI', 'JohnDeere', 'Trimble', 'AgLeader', 'Farmobile', 'PrecisionPlanting'] as const;
-export type Provider = (typeof PROVIDERS)[number];
+export { PROVIDERS, type Provider } from '../formats/providers.ts';
 
 /** An API owner: the company account that owns Leaf users and authenticates. */
 export interface Owner {
