@@ -8,8 +8,11 @@ import type { Job, JobKind } from './types.ts';
  * The durable job queue over the `jobs` table. A claim is one UPDATE of the row picked by a
  * sub-select, an atomic transaction of its own: on SQLite the statement takes the write lock
  * before it reads, so two processes cannot pick the same row; on PostgreSQL the sub-select gets
- * `FOR UPDATE SKIP LOCKED` (the only dialect-specific part, to be added with the PostgreSQL store).
+ * `FOR UPDATE SKIP LOCKED` (the only dialect-specific part): concurrent claims lock different rows
+ * instead of waiting on, then re-checking, the same one.
  */
+
+export type Dialect = 'sqlite' | 'postgres';
 
 function later(ms: number): string {
   return new Date(Date.now() + ms).toISOString();
@@ -34,11 +37,11 @@ export async function enqueue(db: Kysely<Database>, kind: JobKind, payload: Reco
   return jobFromRow(row);
 }
 
-export async function claimJob(db: Kysely<Database>, kinds: readonly JobKind[], leaseMs: number): Promise<Job | undefined> {
+export async function claimJob(db: Kysely<Database>, kinds: readonly JobKind[], leaseMs: number, dialect: Dialect = 'sqlite'): Promise<Job | undefined> {
   if (kinds.length === 0) return undefined;
   const now = new Date().toISOString();
   // One statement is one transaction: no lock is held across an await, where another connection of this process could wait on it forever.
-  const next = db
+  let next = db
     .selectFrom('jobs')
     .select('id')
     .where('kind', 'in', [...kinds])
@@ -47,6 +50,7 @@ export async function claimJob(db: Kysely<Database>, kinds: readonly JobKind[], 
     .orderBy('created_time')
     .orderBy('id')
     .limit(1);
+  if (dialect === 'postgres') next = next.forUpdate().skipLocked();
   const row = await db
     .updateTable('jobs')
     .set((eb) => ({ state: 'running', lease_until: later(leaseMs), attempts: eb('attempts', '+', 1), updated_time: now }))

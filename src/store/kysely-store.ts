@@ -32,7 +32,7 @@ function isUniqueViolation(error: unknown): boolean {
  * share, so a PostgreSQL store is this function with another dialect. Every getter that takes an
  * owner filters by it: another owner's id reads as missing.
  */
-export function createKyselyStore(db: Kysely<Database>): MetadataStore {
+export function createKyselyStore(db: Kysely<Database>, options: { dialect: queue.Dialect } = { dialect: 'sqlite' }): MetadataStore {
   /*
    * A record and the job that processes it are written in one transaction (a transactional outbox):
    * a crash between the two writes would leave a record no job will ever finish. The record's write
@@ -235,7 +235,7 @@ export function createKyselyStore(db: Kysely<Database>): MetadataStore {
     },
 
     enqueue: (kind, payload, runAfter) => queue.enqueue(db, kind, payload, runAfter),
-    claimJob: (kinds, leaseMs) => queue.claimJob(db, kinds, leaseMs),
+    claimJob: (kinds, leaseMs) => queue.claimJob(db, kinds, leaseMs, options.dialect),
     renewLease: (jobId, leaseMs, attempt) => queue.renewLease(db, jobId, leaseMs, attempt),
     completeJob: (jobId, attempt) => queue.completeJob(db, jobId, attempt),
     failJob: (jobId, error, retryAt, attempt) => queue.failJob(db, jobId, error, retryAt, attempt),
