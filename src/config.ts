@@ -13,6 +13,12 @@ export interface Config {
   databasePath: string;
   /** `<dataDir>/blobs` */
   blobRoot: string;
+  /** Where metadata lives: the embedded SQLite file, or PostgreSQL (DATABASE_URL). */
+  database: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+  /** Where jobs queue: the metadata database's own table, or BullMQ on Redis (REDIS_URL). */
+  queue: { kind: 'embedded' } | { kind: 'bullmq'; redisUrl: string; prefix: string };
+  /** Where uploads and outputs live: a local folder, or an S3 bucket (BLOB_URL). */
+  blobs: { kind: 'local'; root: string } | S3Location;
   /** Credentials of the API owner created on an empty database; without them `admin` gets a random password. */
   firstOwner: { username: string; password: string } | undefined;
   /** Undefined: generated once and kept in `<dataDir>/jwt-secret`. */
@@ -32,6 +38,18 @@ export interface Config {
   /** Honour X-Forwarded-* (behind a reverse proxy) when building absolute URLs. */
   trustProxy: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export interface S3Location {
+  kind: 's3';
+  bucket: string;
+  /** Key prefix inside the bucket, '' or ending with '/'. */
+  prefix: string;
+  /** For S3-compatible servers (MinIO, Ceph, s3rver); undefined = AWS. */
+  endpoint: string | undefined;
+  region: string;
+  /** Path-style URLs (`endpoint/bucket/key`), which most S3-compatible servers need. */
+  forcePathStyle: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -97,18 +115,58 @@ function firstOwner(env: Env): Config['firstOwner'] {
   return { username, password };
 }
 
+function database(env: Env, dataDir: string): Config['database'] {
+  const url = raw(env, 'DATABASE_URL');
+  if (url === undefined) return { kind: 'sqlite', path: join(dataDir, 'furrow.db') };
+  if (/^postgres(ql)?:\/\//i.test(url)) return { kind: 'postgres', url };
+  const sqlite = /^sqlite:(.+)$/i.exec(url);
+  if (sqlite) return { kind: 'sqlite', path: resolve(sqlite[1]!.replace(/^\/\//, '')) };
+  throw new ConfigError(`DATABASE_URL must be postgres://user:password@host:port/database or sqlite:/path/to/furrow.db, got "${url}"`);
+}
+
+function queue(env: Env): Config['queue'] {
+  const redisUrl = raw(env, 'REDIS_URL');
+  if (redisUrl === undefined) return { kind: 'embedded' };
+  if (!/^rediss?:\/\//i.test(redisUrl)) throw new ConfigError(`REDIS_URL must be redis://host:port (or rediss://), got "${redisUrl}"`);
+  return { kind: 'bullmq', redisUrl, prefix: raw(env, 'FURROW_QUEUE_PREFIX') ?? 'furrow' };
+}
+
+function blobs(env: Env, dataDir: string): Config['blobs'] {
+  const url = raw(env, 'BLOB_URL');
+  if (url === undefined) return { kind: 'local', root: join(dataDir, 'blobs') };
+  if (url.startsWith('file://')) return { kind: 'local', root: resolve(decodeURIComponent(new URL(url).pathname)) };
+  const s3 = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(url);
+  if (!s3) throw new ConfigError(`BLOB_URL must be file:///path or s3://bucket/prefix, got "${url}"`);
+  const prefix = (s3[2] ?? '').replace(/^\/+|\/+$/g, '');
+  return {
+    kind: 's3',
+    bucket: s3[1]!,
+    prefix: prefix === '' ? '' : `${prefix}/`,
+    endpoint: raw(env, 'FURROW_S3_ENDPOINT'),
+    region: raw(env, 'FURROW_S3_REGION') ?? raw(env, 'AWS_REGION') ?? 'us-east-1',
+    forcePathStyle: boolean(env, 'FURROW_S3_FORCE_PATH_STYLE', raw(env, 'FURROW_S3_ENDPOINT') !== undefined),
+  };
+}
+
 /** Reads and checks every setting; throws a ConfigError naming the variable at fault. */
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(raw(env, 'FURROW_DATA_DIR') ?? './data');
   const jwtSecret = raw(env, 'FURROW_JWT_SECRET');
   // HS256 needs a key at least as long as the hash (RFC 7518 §3.2).
   if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < 32) throw new ConfigError('FURROW_JWT_SECRET must be at least 32 bytes long');
+  const db = database(env, dataDir);
+  // API processes on several machines must sign and check tokens with one key: a per-folder secret would differ between them.
+  if (db.kind === 'postgres' && jwtSecret === undefined) throw new ConfigError('FURROW_JWT_SECRET must be set when DATABASE_URL is PostgreSQL (every API process must share it)');
+  const blobLocation = blobs(env, dataDir);
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: raw(env, 'HOST') ?? '127.0.0.1',
     dataDir,
-    databasePath: join(dataDir, 'furrow.db'),
-    blobRoot: join(dataDir, 'blobs'),
+    databasePath: db.kind === 'sqlite' ? db.path : join(dataDir, 'furrow.db'),
+    blobRoot: blobLocation.kind === 'local' ? blobLocation.root : join(dataDir, 'blobs'),
+    database: db,
+    queue: queue(env),
+    blobs: blobLocation,
     firstOwner: firstOwner(env),
     jwtSecret,
     workers: integer(env, 'FURROW_WORKERS', Math.max(1, availableParallelism() - 1), 1, 256),

@@ -4,7 +4,9 @@ import type { BlobStore, MetadataStore } from '../store/types.ts';
 import { convertBatchHandler } from './convert-batch.ts';
 import { createConvertPool } from './convert-pool.ts';
 import { mergeHandler } from './merge.ts';
-import { startWorker as startRunner, type Worker, type WorkerLog } from './runner.ts';
+import { startBullWorker } from './bullmq-runner.ts';
+import { startWorker as startRunner, type JobHandler, type Worker, type WorkerLog } from './runner.ts';
+import type { JobKind } from '../store/types.ts';
 import { DEFAULT_ZIP_LIMITS } from './zip-guard.ts';
 
 export { RetryJobError, PermanentJobError, type JobHandler, type RunnerOptions, type Worker, type WorkerLog } from './runner.ts';
@@ -13,7 +15,7 @@ export { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-guard.ts';
 export interface ServiceWorkerOptions {
   store: MetadataStore;
   blobs: BlobStore;
-  config: Pick<Config, 'dataDir' | 'workers' | 'units' | 'webhookRetryMinutes' | 'zip'>;
+  config: Pick<Config, 'dataDir' | 'workers' | 'units' | 'webhookRetryMinutes' | 'zip' | 'queue'>;
   leaseMs?: number;
   pollMs?: number;
   log?: WorkerLog;
@@ -29,17 +31,18 @@ const DELIVERY_CONCURRENCY = 4;
 export async function startWorker(options: ServiceWorkerOptions): Promise<Worker> {
   const { store, blobs, config } = options;
   const pool = createConvertPool(config.workers);
-  const common = { store, leaseMs: options.leaseMs, pollMs: options.pollMs, log: options.log };
   const zipLimits = { ...DEFAULT_ZIP_LIMITS, maxTotalBytes: config.zip.maxTotalBytes, maxRatio: config.zip.maxRatio };
-  const conversions = startRunner({
-    ...common,
-    concurrency: config.workers,
-    handlers: {
-      convertBatch: convertBatchHandler({ store, blobs, dataDir: config.dataDir, pool, units: config.units, zipLimits }),
-      merge: mergeHandler({ store, blobs, dataDir: config.dataDir, pool, units: config.units }),
-    },
+  const queue = config.queue;
+  // The embedded mode claims from the database's jobs table; the scale-out mode runs the same handlers on BullMQ.
+  const run = (queueName: string, concurrency: number, handlers: Partial<Record<JobKind, JobHandler>>): Worker =>
+    queue.kind === 'bullmq'
+      ? startBullWorker({ store, handlers, concurrency, redisUrl: queue.redisUrl, prefix: queue.prefix, queueName, lockMs: options.leaseMs, relayMs: options.pollMs, log: options.log })
+      : startRunner({ store, handlers, concurrency, leaseMs: options.leaseMs, pollMs: options.pollMs, log: options.log });
+  const conversions = run('conversions', config.workers, {
+    convertBatch: convertBatchHandler({ store, blobs, dataDir: config.dataDir, pool, units: config.units, zipLimits }),
+    merge: mergeHandler({ store, blobs, dataDir: config.dataDir, pool, units: config.units }),
   });
-  const deliveries = startRunner({ ...common, concurrency: DELIVERY_CONCURRENCY, handlers: { deliverWebhook: deliverWebhookHandler({ store, retryMinutes: config.webhookRetryMinutes }) } });
+  const deliveries = run('deliveries', DELIVERY_CONCURRENCY, { deliverWebhook: deliverWebhookHandler({ store, retryMinutes: config.webhookRetryMinutes }) });
   return {
     async stop() {
       await Promise.all([conversions.stop(), deliveries.stop()]);

@@ -87,3 +87,38 @@ export async function failJob(db: Kysely<Database>, jobId: string, error: string
   if (attempt !== undefined) query = query.where('attempts', '=', attempt).where('state', '=', 'running');
   await query.execute();
 }
+
+export async function dueJobs(db: Kysely<Database>, kinds: readonly JobKind[], limit: number): Promise<Job[]> {
+  if (kinds.length === 0) return [];
+  const rows = await db
+    .selectFrom('jobs')
+    .selectAll()
+    .where('kind', 'in', [...kinds])
+    .where('state', '=', 'queued')
+    .where('run_after', '<=', new Date().toISOString())
+    .orderBy('run_after')
+    .orderBy('created_time')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(jobFromRow);
+}
+
+export async function markDispatched(db: Kysely<Database>, jobIds: readonly string[]): Promise<number> {
+  if (jobIds.length === 0) return 0;
+  const result = await db
+    .updateTable('jobs')
+    .set({ state: 'dispatched', updated_time: new Date().toISOString() })
+    .where('id', 'in', [...jobIds])
+    .where('state', '=', 'queued')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function finishDispatched(db: Kysely<Database>, jobId: string, outcome: { state: 'done' } | { state: 'failed'; error: string }, attempts: number): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({ state: outcome.state, attempts, last_error: outcome.state === 'failed' ? outcome.error : null, lease_until: null, updated_time: new Date().toISOString() })
+    .where('id', '=', jobId)
+    .execute();
+}

@@ -239,6 +239,9 @@ export function createKyselyStore(db: Kysely<Database>, options: { dialect: queu
     renewLease: (jobId, leaseMs, attempt) => queue.renewLease(db, jobId, leaseMs, attempt),
     completeJob: (jobId, attempt) => queue.completeJob(db, jobId, attempt),
     failJob: (jobId, error, retryAt, attempt) => queue.failJob(db, jobId, error, retryAt, attempt),
+    dueJobs: (kinds, limit) => queue.dueJobs(db, kinds, limit),
+    markDispatched: (jobIds) => queue.markDispatched(db, jobIds),
+    finishDispatched: (jobId, outcome, attempts) => queue.finishDispatched(db, jobId, outcome, attempts),
   };
   return store;
 }

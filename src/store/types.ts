@@ -153,7 +153,8 @@ export interface FailedCall {
 }
 
 export type JobKind = 'convertBatch' | 'merge' | 'deliverWebhook';
-export type JobState = 'queued' | 'running' | 'done' | 'failed';
+/** `dispatched`: handed to an external queue engine (BullMQ), which runs it from then on. */
+export type JobState = 'queued' | 'dispatched' | 'running' | 'done' | 'failed';
 
 export interface Job {
   id: string;
@@ -247,6 +248,15 @@ export interface MetadataStore {
   completeJob(jobId: string, attempt?: number): Promise<void>;
   /** Fails an attempt: back to queued at `retryAt`, or `failed` for good when retryAt is undefined. */
   failJob(jobId: string, error: string, retryAt?: string, attempt?: number): Promise<void>;
+  /**
+   * Outbox relay to an external queue engine: the queued jobs of `kinds` that are due, oldest
+   * first. The relay hands them to the engine, then marks them dispatched.
+   */
+  dueJobs(kinds: readonly JobKind[], limit: number): Promise<Job[]>;
+  /** Marks queued jobs as handed to the engine; returns how many were still queued. */
+  markDispatched(jobIds: readonly string[]): Promise<number>;
+  /** Records the engine's final word on a dispatched job (done, or failed with its error). */
+  finishDispatched(jobId: string, outcome: { state: 'done' } | { state: 'failed'; error: string }, attempts: number): Promise<void>;
 }
 
 /** Blob store: the uploaded zips and every output, by key (`batches/<id>/upload.zip`, `files/<id>/standard.geojson`). */

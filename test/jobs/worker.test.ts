@@ -8,15 +8,22 @@ import { withTempDir } from '../helpers/temp.ts';
 import { jobsEnv, uploadBatch } from './helpers/env.ts';
 import { SAMPLE_ZIP } from './helpers/fixtures.ts';
 import { waitFor } from './helpers/wait.ts';
+import { NO_REDIS, TEST_REDIS_URL, testQueuePrefix } from '../helpers/redis.ts';
+import type { Config } from '../../src/config.ts';
 
-test('the service worker converts a queued upload in its thread pool and delivers the signed events', () =>
+const QUEUES: { name: string; skip: string | false; queue: () => Config['queue'] }[] = [
+  { name: 'embedded queue', skip: false, queue: () => ({ kind: 'embedded' }) },
+  { name: 'BullMQ on Redis', skip: NO_REDIS, queue: () => ({ kind: 'bullmq', redisUrl: TEST_REDIS_URL!, prefix: testQueuePrefix() }) },
+];
+
+for (const mode of QUEUES) test(`${mode.name}: the service worker converts a queued upload in its thread pool and delivers the signed events`, { skip: mode.skip }, () =>
   withTempDir(async (dir) => {
     const env = await jobsEnv(dir);
     const receiver = await startReceiver();
     const worker = await startWorker({
       store: env.store,
       blobs: env.blobs,
-      config: { dataDir: dir, workers: 1, units: 'default', webhookRetryMinutes: [1], zip: { maxTotalBytes: 1024 ** 3, maxRatio: 200 } },
+      config: { dataDir: dir, workers: 1, units: 'default', webhookRetryMinutes: [1], zip: { maxTotalBytes: 1024 ** 3, maxRatio: 200 }, queue: mode.queue() },
       pollMs: 20,
       log: () => {},
     });
