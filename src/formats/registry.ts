@@ -1,5 +1,15 @@
+import { agLeaderNativeDriver } from './agleader-native/driver.ts';
+import { climateDriver } from './climate/driver.ts';
+import { cnhiDriver } from './cnhi/driver.ts';
 import { isoxmlDriver } from './isoxml/driver.ts';
+import { jdGreenStarDriver } from './jd-greenstar/driver.ts';
+import { precisionPlanting2020Driver } from './precision-planting/driver.ts';
+import { trimbleAgDataDriver } from './trimble-agdata/driver.ts';
 import type { Driver } from './types.ts';
 
-/** Every input-format driver, in the order they are asked to claim datasets. Adding a format = one folder + one line here. */
-export const DRIVERS: readonly Driver[] = [isoxmlDriver];
+/**
+ * Every input-format driver, in the order they are asked to claim datasets (an entry claimed by
+ * one is not offered to the next). Content-checked formats with a strong signature come first.
+ * Adding a format = one folder + one line here.
+ */
+export const DRIVERS: readonly Driver[] = [isoxmlDriver, jdGreenStarDriver, climateDriver, trimbleAgDataDriver, cnhiDriver, agLeaderNativeDriver, precisionPlanting2020Driver];

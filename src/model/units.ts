@@ -190,6 +190,8 @@ define('bu', 'volume', BUSHEL, R);
 
 define('m3/ha', 'volumePerArea', div(ONE, HECTARE), R);
 define('L/ha', 'volumePerArea', div(LITRE, HECTARE), R);
+// John Deere GS2/GS3 metric logs give sprayer rates in ml/ha.
+define('ml/ha', 'volumePerArea', div(dec('0.000001'), HECTARE), R);
 define('ml/m2', 'volumePerArea', dec('0.000001'), C);
 define('mm3/m2', 'volumePerArea', dec('0.000000001'), C);
 define('gal/ac', 'volumePerArea', div(GALLON, ACRE), R);
@@ -236,6 +238,8 @@ define('rpm', 'frequency', div(ONE, dec('60')), R);
 // Base kelvin; ISOXML logs temperatures in mK, people read °C.
 define('mK', 'temperature', dec('0.001'), C);
 define('degC', 'temperature', ONE, R, dec('273.15'));
+// K = (°F + 459.67) × 5/9.
+define('degF', 'temperature', div(dec('5'), dec('9')), R, mul(dec('459.67'), div(dec('5'), dec('9'))));
 
 define('Pa', 'pressure', ONE, R);
 define('W', 'power', ONE, R);
