@@ -8,10 +8,18 @@ import { PointFeatureSerializer } from './convert/point-features.ts';
 import { Standardizer } from './convert/standardize.ts';
 import { StepTracker, type StepName, type StepStatus } from './convert/status.ts';
 import { SummaryBuilder } from './convert/summary.ts';
+import { FILTER_FILES, writeFilteredOutputs, type FilterResult, type FilterSettings } from './convert/filters/index.ts';
+import type { PointBatch } from './model/batch.ts';
+import { CoverageBuilder, type CoverageResult } from './convert/coverage/builder.ts';
+import { PropertyRasters } from './convert/render/property-rasters.ts';
+import { summaryUnit } from './model/properties.ts';
+import { converter } from './model/units.ts';
 import { FURROW_VERSION } from './version.ts';
 
 export interface ConvertSettings {
   units: UnitSystem;
+  /** Yield-cleaning filters of the filtered output (src/convert/filters/FILTERS.md); defaults when absent. */
+  filters?: FilterSettings;
 }
 
 export interface OperationResult {
@@ -25,6 +33,10 @@ export interface OperationResult {
   keptCount: number;
   /** Removed points per cleanup rule. */
   removedBy: Record<string, number>;
+  /** The filtered output's figures, when it was made. */
+  filtered?: FilterResult;
+  /** Covered area (overlap counted once), when coverage was built. */
+  coverage?: Pick<CoverageResult, 'coveredArea' | 'sweptArea'>;
 }
 
 /** Names of the files written for each operation. */
@@ -35,6 +47,11 @@ export const OUTPUT_FILES = {
   summary: 'summary.json',
   units: 'units.json',
   status: 'status.json',
+  ...FILTER_FILES,
+  coverage: 'coverage.geojson',
+  coverageFlatGeobuf: 'coverage.fgb',
+  images: 'images.json',
+  imagesZip: 'images.zip',
 } as const;
 
 function json(value: unknown): string {
@@ -59,6 +76,8 @@ export async function convertOperation(source: OperationSource, outDir: string, 
   const removedBy: Record<string, number> = {};
   let pointCount = 0;
   let keptCount = 0;
+  let filtered: FilterResult | undefined;
+  let coverageFigures: OperationResult['coverage'];
 
   const missing = standardizer.missingRequired();
   const writers: FeatureCollectionWriter[] = [];
@@ -68,11 +87,15 @@ export async function convertOperation(source: OperationSource, outDir: string, 
     let normalized: FeatureCollectionWriter | undefined;
     let standard: FeatureCollectionWriter | undefined;
     let summary: SummaryBuilder | undefined;
+    let coverage: CoverageBuilder | undefined;
+    let rasters: PropertyRasters | undefined;
     if (missing.length === 0) {
       normalized = await FeatureCollectionWriter.open(join(outDir, OUTPUT_FILES.normalized), foreign('normalized'));
       standard = await FeatureCollectionWriter.open(join(outDir, OUTPUT_FILES.standard), foreign('standard'));
       writers.push(normalized, standard);
       summary = new SummaryBuilder(meta, standardizer.units, settings.units);
+      coverage = new CoverageBuilder(standardizer.units);
+      rasters = new PropertyRasters(standardizer.units, { projection: 'EPSG:4326' });
     }
     const rawFeatures = new PointFeatureSerializer({
       timeKey: 'time',
@@ -99,6 +122,8 @@ export async function convertOperation(source: OperationSource, outDir: string, 
         } else removedBy[reason] = (removedBy[reason] ?? 0) + 1;
       }
       summary.add(std, reasons);
+      coverage!.add(std, reasons);
+      rasters!.add(std, reasons);
     }
     for (const writer of writers) await writer.close();
     writers.length = 0;
@@ -116,16 +141,42 @@ export async function convertOperation(source: OperationSource, outDir: string, 
         else {
           steps.ok('cleanupGeojson');
           steps.ok('areaAndYield');
-          await writeFile(join(outDir, OUTPUT_FILES.summary), json(summary!.build()));
+          const feature = summary!.build();
+          const covered = await coverage!.finish(outDir);
+          coverageFigures = { coveredArea: covered.coveredArea, sweptArea: covered.sweptArea };
+          // Beyond Leaf: the area the machine actually covered, overlaps counted once, beside totalArea (Σ distance × width).
+          const areaUnit = summaryUnit('totalArea', settings.units);
+          feature.properties.coveredArea = { value: Math.round(converter('m2', areaUnit)(covered.coveredArea) * 1e6) / 1e6, unit: areaUnit };
+          // The swath polygons are the truer shape of the work than the outline of the points.
+          if (covered.polygons) feature.geometry = covered.polygons;
+          await writeFile(join(outDir, OUTPUT_FILES.summary), json(feature));
           steps.ok('summary');
           await writeFile(join(outDir, OUTPUT_FILES.units), json(Object.fromEntries(standardizer.units)));
           steps.ok('units');
+          const images = await rasters!.finish(outDir);
+          steps.ok('propertiesPNGs', `${images.images.length} images`);
+          if (images.zip !== null) steps.ok('zippedPNGs');
+          else steps.fail('zippedPNGs', 'no image to zip');
+          // The filters read the operation again (sources are re-readable), each pass through a fresh Standardizer.
+          const standardized = async function* (): AsyncGenerator<PointBatch> {
+            const again = new Standardizer(meta, settings.units);
+            for await (const batch of source.points()) yield again.apply(batch);
+          };
+          filtered = await writeFilteredOutputs(standardized, meta.operationType, standardizer.units, outDir, settings.filters ?? {}, {
+            constants,
+            strings: standardizer.stringProperties(),
+            foreign: (layer) => foreign(layer),
+          });
+          steps.ok('filteredGeojson', `${filtered.kept} of ${filtered.total} points kept`);
+          // A beyond-Leaf member of the summary: what each filter removed, so a farmer can judge the cleaning.
+          feature.properties.filters = { kept: filtered.kept, removedBy: filtered.removedBy, skipped: filtered.skipped };
+          await writeFile(join(outDir, OUTPUT_FILES.summary), json(feature));
         }
       }
     }
   } catch (error) {
     for (const writer of writers) writer.abort();
-    steps.fail(pointCount === 0 ? 'rawGeojson' : 'standardGeojson', (error as Error).message);
+    steps.fail(pointCount === 0 ? 'rawGeojson' : steps.has('units') ? (steps.has('zippedPNGs') ? 'filteredGeojson' : 'propertiesPNGs') : 'standardGeojson', (error as Error).message);
   }
 
   const status = steps.toJSON();
@@ -139,5 +190,7 @@ export async function convertOperation(source: OperationSource, outDir: string, 
     pointCount,
     keptCount,
     removedBy,
+    filtered,
+    coverage: coverageFigures,
   };
 }

@@ -19,13 +19,15 @@ export interface StepStatus {
   message: string;
 }
 
-/** Steps that this version of Furrow does not produce yet: reported as skipped, never as done. */
-const NOT_PRODUCED: ReadonlySet<StepName> = new Set(['propertiesPNGs', 'zippedPNGs', 'filteredGeojson']);
 
 /** Records the outcome of each step; once a step fails, every later one is marked as skipped because of it (as Leaf's sample shows). */
 export class StepTracker {
   private readonly steps = new Map<StepName, StepStatus>();
   private failedStep: StepName | undefined;
+
+  has(step: StepName): boolean {
+    return this.steps.has(step);
+  }
 
   ok(step: StepName, message = 'ok'): void {
     this.steps.set(step, { status: 'processed', message });
@@ -45,7 +47,7 @@ export class StepTracker {
     for (const step of STEPS) {
       result[step] =
         this.steps.get(step) ??
-        (this.failedStep ? { status: 'failed', message: 'skipped' } : NOT_PRODUCED.has(step) ? { status: 'skipped', message: 'not produced by this version of Furrow' } : { status: 'skipped', message: 'skipped' });
+        (this.failedStep ? { status: 'failed', message: 'skipped' } : { status: 'skipped', message: 'skipped' });
     }
     return result;
   }

@@ -1,8 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StepName, StepStatus } from '../convert/status.ts';
 import { converter } from '../model/units.ts';
 import { OUTPUT_FILES } from '../pipeline.ts';
+import { IMAGE_FILES } from '../convert/render/property-rasters.ts';
 import type { BlobStore, FileEntry } from '../store/types.ts';
 
 export interface StoredOutputs {
@@ -30,6 +31,9 @@ export async function storeOutputs(blobs: BlobStore, prefix: string, dir: string
     const path = join(dir, name);
     if (await exists(path)) await blobs.putFile(`${prefix}/${name}`, path);
   }
+  // The PNGs and their georeference sidecars, one folder down.
+  const images = await readdir(join(dir, IMAGE_FILES.folder)).catch(() => [] as string[]);
+  for (const name of images) await blobs.putFile(`${prefix}/${IMAGE_FILES.folder}/${name}`, join(dir, IMAGE_FILES.folder, name));
   return {
     summary: await readJson<StoredOutputs['summary']>(join(dir, OUTPUT_FILES.summary)),
     units: await readJson<Record<string, string>>(join(dir, OUTPUT_FILES.units)),

@@ -189,9 +189,25 @@ describe('API flow on the ISOXML sample', () => {
 
     const units = await client.json<Record<string, string>>('GET', `${BASE}/files/${id}/units`);
     assert.deepEqual(units, JSON.parse((await direct.output(0, 'units.json')).toString()));
-    assert.deepEqual(await client.json('GET', `${BASE}/files/${id}/images`), []);
+    // The images list is the one the direct conversion wrote, with the relative names turned into this server's URLs.
+    const images = await client.json<{ property: string; url: string; auxUrl: string }[]>('GET', `${BASE}/files/${id}/images`);
+    const expectedImages = JSON.parse((await direct.output(0, 'images.json')).toString()) as { property: string; url: string }[];
+    assert.deepEqual(images.map((i) => i.property), expectedImages.map((i) => i.property));
+    assert.ok(images.length > 0);
+    assert.equal(images[0]!.url, `${server.url}${BASE}/files/${id}/${expectedImages[0]!.url}`);
+    const png = await fetch(images[0]!.url, { headers: client.headers(), signal: AbortSignal.timeout(15_000) });
+    assert.equal(png.headers.get('content-type'), 'image/png');
+    assert.deepEqual(Buffer.from(await png.arrayBuffer()), await direct.output(0, expectedImages[0]!.url));
+    const aux = await fetch(images[0]!.auxUrl, { headers: client.headers(), signal: AbortSignal.timeout(15_000) });
+    assert.match(await aux.text(), /<GeoTransform>/);
     const steps = await client.json<Record<string, { status: string; message: string }>>('GET', `${BASE}/files/${id}/status`);
-    for (const step of ['originalFile', 'rawGeojson', 'normalizedGeojson', 'standardGeojson', 'summary', 'units']) assert.equal(steps[step]?.status, 'processed', step);
+    for (const step of ['originalFile', 'rawGeojson', 'normalizedGeojson', 'standardGeojson', 'summary', 'units', 'propertiesPNGs', 'zippedPNGs', 'filteredGeojson']) assert.equal(steps[step]?.status, 'processed', step);
+    // Furrow's extras: covered area beside totalArea, and what each filter removed.
+    const extras = summary.properties as unknown as { coveredArea: { value: number; unit: string }; filters: { kept: number } };
+    assert.equal(extras.coveredArea.unit, summary.properties.totalArea.unit);
+    assert.ok(extras.coveredArea.value > 0 && extras.coveredArea.value <= summary.properties.totalArea.value * 1.001, 'overlaps counted once: covered ≤ swept');
+    const filtered = await fetch(`${server.url}${BASE}/files/${id}/download/filteredGeojson`, { headers: client.headers(), signal: AbortSignal.timeout(15_000) });
+    assert.equal((JSON.parse(await filtered.text()) as { features: unknown[] }).features.length, extras.filters.kept);
   });
 
   it('downloads the standard GeoJSON whole and by byte range', async () => {

@@ -13,11 +13,18 @@ const CONTENT_TYPES: Record<Download, string> = {
   normalizedGeojson: 'application/geo+json',
   standardGeojson: 'application/geo+json',
   summary: 'application/geo+json',
+  filteredGeojson: 'application/geo+json',
+  annotatedGeojson: 'application/geo+json',
+  coverageGeojson: 'application/geo+json',
+  coverageFlatGeobuf: 'application/flatgeobuf',
+  zippedPNGs: 'application/zip',
 };
+
+const EXTENSIONS: Partial<Record<Download, string>> = { summary: 'json', coverageFlatGeobuf: 'fgb', zippedPNGs: 'zip' };
 
 function attachmentName(fileName: string, fileId: string, what: Download): string {
   if (what === 'originalFile') return fileName;
-  return `${fileId}-${what}.${what === 'summary' ? 'json' : 'geojson'}`;
+  return `${fileId}-${what}.${EXTENSIONS[what] ?? 'geojson'}`;
 }
 
 function contentDisposition(name: string): string {

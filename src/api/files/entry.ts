@@ -18,6 +18,16 @@ export function downloadKey(file: FileEntry, what: Download): string | undefined
       return `${file.blobPrefix}/${OUTPUT_FILES.standard}`;
     case 'summary':
       return `${file.blobPrefix}/${OUTPUT_FILES.summary}`;
+    case 'filteredGeojson':
+      return `${file.blobPrefix}/${OUTPUT_FILES.filtered}`;
+    case 'annotatedGeojson':
+      return `${file.blobPrefix}/${OUTPUT_FILES.annotated}`;
+    case 'coverageGeojson':
+      return `${file.blobPrefix}/${OUTPUT_FILES.coverage}`;
+    case 'coverageFlatGeobuf':
+      return `${file.blobPrefix}/${OUTPUT_FILES.coverageFlatGeobuf}`;
+    case 'zippedPNGs':
+      return `${file.blobPrefix}/${OUTPUT_FILES.imagesZip}`;
   }
 }
 

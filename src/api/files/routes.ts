@@ -8,7 +8,8 @@ import { setPageHeaders } from '../paging.ts';
 import { notFound, problemResponses } from '../problem.ts';
 import { baseUrl } from '../urls.ts';
 import { downloadRoutes } from './downloads.ts';
-import { fileJson } from './entry.ts';
+import { FILES_BASE, fileJson } from './entry.ts';
+import { IMAGE_FILES, type ImageEntry } from '../../convert/render/property-rasters.ts';
 import { startMerge } from './merge.ts';
 import { fileQuery } from './query.ts';
 import { FileJson, FileListQuery, FileParams, ImageJson, MergeBody, MergeResult, StepsJson } from './schemas.ts';
@@ -69,10 +70,41 @@ export const fileRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (a
 
   app.get(
     '/files/:id/images',
-    { schema: { tags, summary: 'PNG images per property (none yet: Furrow does not render images)', params: FileParams, response: { 200: Type.Array(ImageJson), ...problemResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'PNG map per numeric property (leaf-api.md §6), each with a GDAL .aux.xml georeference and a legend',
+        params: FileParams,
+        response: { 200: Type.Array(ImageJson), ...problemResponses },
+      },
+    },
     async (request) => {
-      await findFile(request);
-      return [];
+      const file = await findFile(request);
+      if (file.steps.propertiesPNGs?.status !== 'processed') return [];
+      const list = await readImageList(deps, file);
+      const base = `${baseUrl(request)}${FILES_BASE}/${file.id}/`;
+      // Relative names in images.json become absolute URLs of the route below.
+      return list.map((image) => ({ ...image, url: base + image.url, downloadUrl: base + image.url, auxUrl: base + image.auxUrl }));
+    },
+  );
+
+  app.get(
+    '/files/:id/images/:name',
+    {
+      schema: {
+        tags,
+        summary: 'One PNG image or its .png.aux.xml georeference',
+        params: Type.Object({ id: FileParams.properties.id, name: Type.String({ pattern: '^[A-Za-z]+\\.png(\\.aux\\.xml)?$' }) }),
+        response: { 200: { description: 'the image', content: { 'image/png': { schema: { type: 'string', format: 'binary' } }, 'application/xml': { schema: { type: 'string' } } } }, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const file = await findFile(request);
+      const key = `${file.blobPrefix}/${IMAGE_FILES.folder}/${request.params.name}`;
+      const size = await deps.blobs.size(key);
+      if (size === undefined) throw notFound('Image');
+      reply.type(request.params.name.endsWith('.png') ? 'image/png' : 'application/xml').header('Content-Length', size);
+      return reply.send(await deps.blobs.get(key));
     },
   );
 
@@ -93,3 +125,11 @@ export const fileRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (a
 
   await app.register(downloadRoutes, { deps });
 };
+
+async function readImageList(deps: ApiDeps, file: FileEntry): Promise<ImageEntry[]> {
+  const key = `${file.blobPrefix}/${IMAGE_FILES.list}`;
+  if ((await deps.blobs.size(key)) === undefined) return [];
+  const chunks: Buffer[] = [];
+  for await (const chunk of await deps.blobs.get(key)) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as ImageEntry[];
+}

@@ -9,9 +9,9 @@ export const FILE_STATUSES = ['processed', 'processing', 'failed'] as const;
 export const FILE_ORIGINS = ['provider', 'automerged', 'merged', 'uploaded'] as const;
 
 /** Outputs a file entry links to: `<name>` and `download<Name>` (Leaf's two URL forms, here the same Bearer-protected route). */
-export const LINKED_OUTPUTS = ['originalFile', 'rawGeojson', 'normalizedGeojson', 'standardGeojson'] as const;
-/** Everything the download route serves. */
-export const DOWNLOADS = [...LINKED_OUTPUTS, 'summary'] as const;
+export const LINKED_OUTPUTS = ['originalFile', 'rawGeojson', 'normalizedGeojson', 'standardGeojson', 'filteredGeojson'] as const;
+/** Everything the download route serves: the linked outputs, and Furrow's extras (every point with the filter that removed it, coverage polygons, all PNGs zipped). */
+export const DOWNLOADS = [...LINKED_OUTPUTS, 'summary', 'annotatedGeojson', 'coverageGeojson', 'coverageFlatGeobuf', 'zippedPNGs'] as const;
 export type Download = (typeof DOWNLOADS)[number];
 
 const Url = Type.String({ format: 'uri' });
@@ -71,7 +71,19 @@ export const StepsJson = Type.Record(Type.String(), Type.Object({ status: Type.E
   description: `step → status; steps: ${STEPS.join(', ')}`,
 });
 
-export const ImageJson = Type.Object({ property: Type.String(), ramp: Json, url: Url, downloadUrl: Url });
+export const ImageJson = Type.Object(
+  {
+    property: Type.String(),
+    ramp: Json,
+    url: Url,
+    downloadUrl: Url,
+    auxUrl: Type.Optional(Type.String({ format: 'uri', description: 'GDAL PAM sidecar (SRS + GeoTransform) of the PNG' })),
+    legend: Type.Optional(Json),
+    projection: Type.Optional(Type.String()),
+    bounds: Type.Optional(Type.Array(Type.Number(), { description: '[west, south, east, north] in WGS84 degrees' })),
+  },
+  { additionalProperties: true },
+);
 
 export const MergeBody = Type.Object({ ids: Type.Array(Uuid, { description: 'at least two processed files of one Leaf user and operation type' }) });
 export const MergeResult = Type.Object({ id: Uuid, status: Type.Literal('SENT_TO_MERGE') });

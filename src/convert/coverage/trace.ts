@@ -1,0 +1,96 @@
+import { contours } from 'd3-contour';
+import type { SparseBitRaster } from './raster.ts';
+
+export interface TracedPolygons {
+  /** Polygons in grid metres (x east, y north of the projection origin); RFC 7946 winding. */
+  polygons: number[][][][];
+  /** Size of the cells the polygons were traced on (a multiple of the raster's cell). */
+  cellMeters: number;
+}
+
+/**
+ * Traces the covered cells back to polygons with d3-contour, on a dense grid over the bounding
+ * box. That grid can hold far more cells than are covered (and 2 M points at 0.5 m make ~10^8
+ * cells), so it is capped at `maxCells`: the raster is aggregated k × k (k a power of two) and
+ * each coarse cell holds how many of its fine cells are covered. Contouring at half of k² puts
+ * the boundary where the coverage fraction crosses 50 %, interpolated between cell centres, so
+ * the traced area stays close to the counted one even when k > 1. k grows until the grid fits,
+ * however far apart the covered cells lie, so this never fails and never exceeds maxCells by
+ * more than the three cells of padding.
+ */
+export function traceCoverage(raster: SparseBitRaster, cellMeters: number, toMeters: (ix: number, iy: number) => [number, number], maxCells: number): TracedPolygons | null {
+  const bounds = raster.tileBounds();
+  if (bounds === null) return null;
+  let shift = 0;
+  const dims = () => {
+    const w = (bounds.maxIx >> shift) - (bounds.minIx >> shift) + 3;
+    const h = (bounds.maxIy >> shift) - (bounds.minIy >> shift) + 3;
+    return [w, h] as const;
+  };
+  // Cell indices stay within ±2^21 (raster.ts), so k = 2^21 always fits; wild extents only make k large.
+  while (dims()[0] * dims()[1] > maxCells && shift < 21) shift++;
+  const [width, height] = dims();
+  // One empty cell of padding on every side so that every ring closes inside the grid.
+  const originX = (bounds.minIx >> shift) - 1;
+  const originY = (bounds.minIy >> shift) - 1;
+  // Counts up to k² must fit: 2 bytes per cell while k ≤ 128, 4 bytes (up to k = 2^16) beyond, 8 for the rest.
+  const grid = shift <= 7 ? new Uint16Array(width * height) : shift <= 15 ? new Uint32Array(width * height) : new Float64Array(width * height);
+  raster.forEachCell((ix, iy) => {
+    grid[((iy >> shift) - originY) * width + ((ix >> shift) - originX)]++;
+  });
+  const k = 1 << shift;
+  const threshold = (k * k) / 2;
+  // d3-contour only reads values[i]; its typings ask for number[] but a typed array is smaller.
+  const [contour] = contours().size([width, height]).thresholds([threshold])(grid as unknown as number[]);
+
+  // Grid coordinate g along x is the edge g of coarse cells, i.e. fine cell index (originX + g) · k.
+  const toXY = (point: number[]): number[] => toMeters((originX + point[0]) * k, (originY + point[1]) * k);
+  const polygons: number[][][][] = [];
+  for (const polygon of contour.coordinates) {
+    const rings: number[][][] = [];
+    for (const [index, ring] of polygon.entries()) {
+      const open = dropCollinear(openRing(ring));
+      if (open.length < 3) {
+        if (index === 0) break; // a hole without its outer ring means nothing
+        continue;
+      }
+      // Grid y points north here, so counter-clockwise (RFC 7946 exterior) has a positive area.
+      if (signedArea(open) > 0 !== (index === 0)) open.reverse();
+      const projected = open.map(toXY);
+      projected.push(projected[0].slice());
+      rings.push(projected);
+    }
+    if (rings.length > 0) polygons.push(rings);
+  }
+  return { polygons, cellMeters: cellMeters * k };
+}
+
+/** d3-contour closes rings by repeating the first point; the steps below want each vertex once. */
+function openRing(ring: number[][]): number[][] {
+  const first = ring[0];
+  const last = ring[ring.length - 1];
+  return ring.length > 1 && first[0] === last[0] && first[1] === last[1] ? ring.slice(0, -1) : ring.slice();
+}
+
+function collinear(a: number[], b: number[], c: number[]): boolean {
+  return (b[0] - a[0]) * (c[1] - a[1]) === (b[1] - a[1]) * (c[0] - a[0]);
+}
+
+/** Staircase edges of a 0/1 grid come out as one vertex per cell: keep only the corners. */
+function dropCollinear(vertices: number[][]): number[][] {
+  const out: number[][] = [];
+  for (const vertex of vertices) {
+    while (out.length >= 2 && collinear(out[out.length - 2], out[out.length - 1], vertex)) out.pop();
+    out.push(vertex);
+  }
+  while (out.length >= 3 && collinear(out[out.length - 2], out[out.length - 1], out[0])) out.pop();
+  while (out.length >= 3 && collinear(out[out.length - 1], out[0], out[1])) out.shift();
+  return out;
+}
+
+/** Twice the shoelace area; positive when counter-clockwise with y pointing north. */
+export function signedArea(ring: number[][]): number {
+  let sum = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) sum += ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
+  return sum;
+}
