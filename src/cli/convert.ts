@@ -1,10 +1,11 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
+import { exportOperation, type ExportFormat } from './export-outputs.ts';
 import { convertInput, type ConvertInputSettings, type ConvertProgress } from '../convert-input.ts';
 
 /** Converts one input and writes report.json; returns the exit code: 0 when an operation converted, 1 when none did, 2 when the input cannot be used. */
-export async function runConvert(input: string, outDir: string, settings: ConvertInputSettings): Promise<number> {
+export async function runConvert(input: string, outDir: string, settings: ConvertInputSettings, format: ExportFormat = 'geojson'): Promise<number> {
   try {
     await stat(input);
   } catch {
@@ -28,6 +29,9 @@ export async function runConvert(input: string, outDir: string, settings: Conver
     return 1;
   }
   bar?.stop();
+  for (const operation of report.operations) {
+    if (operation.status === 'processed') operation.warnings.push(...(await exportOperation(join(outDir, operation.dir), format)));
+  }
   await writeFile(join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
   const converted = report.operations.filter((op) => op.status === 'processed').length;
   if (process.stderr.isTTY) console.error(`${converted} of ${report.operations.length} operations converted, ${report.failures.length} failures; see ${join(outDir, 'report.json')}`);
