@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { openArchive, type ArchiveFailure } from './formats/archive.ts';
+import type { ByteSource } from './formats/byte-source.ts';
 import { detectDatasets } from './formats/detect.ts';
 import { driversForProvider } from './formats/providers.ts';
 import { DRIVERS } from './formats/registry.ts';
@@ -50,7 +51,7 @@ function folderName(text: string): string {
  * A dataset or operation that cannot be read fails alone and is reported; nothing here throws
  * for bad content, only for an input that cannot be opened at all.
  */
-export async function convertInput(input: string, outDir: string, settings: ConvertInputSettings, progress: ConvertProgress = {}, drivers: readonly Driver[] = DRIVERS): Promise<ConversionReport> {
+export async function convertInput(input: string | ByteSource, outDir: string, settings: ConvertInputSettings, progress: ConvertProgress = {}, drivers: readonly Driver[] = DRIVERS): Promise<ConversionReport> {
   const archive = await openArchive(input);
   const report: ConversionReport = { operations: [], failures: [...archive.failures] };
   const active = driversForProvider(drivers, settings.provider);

@@ -1,10 +1,11 @@
-import { createReadStream, createWriteStream, read as fsRead, promises as fsp } from 'node:fs';
+import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
+import { openFileSource, type ByteSource } from './byte-source.ts';
 import type { ArchiveEntry } from './types.ts';
 
 export interface ArchiveFailure {
@@ -48,15 +49,16 @@ function isZipName(path: string): boolean {
 }
 
 /**
- * Opens a zip file or a folder and lists every file inside, descending into nested zips,
- * without extracting anything: entries are opened on demand as streams.
+ * Opens a zip (a file, or any random-access source such as an S3 object) or a folder and lists
+ * every file inside, descending into nested zips, without extracting anything: entries are opened
+ * on demand as streams.
  */
-export async function openArchive(path: string, options: ArchiveOptions = {}): Promise<Archive> {
+export async function openArchive(input: string | ByteSource, options: ArchiveOptions = {}): Promise<Archive> {
   const walker = new ArchiveWalker(options.maxNestedDepth ?? DEFAULT_NESTED_DEPTH);
   try {
-    const stat = await fsp.stat(path);
-    if (stat.isDirectory()) await walker.addFolder(path);
-    else await walker.addZipFile(path, '', 0);
+    if (typeof input !== 'string') await walker.addZipFile(input, '', 0);
+    else if ((await fsp.stat(input)).isDirectory()) await walker.addFolder(input);
+    else await walker.addZipFile(input, '', 0);
   } catch (error) {
     await walker.close();
     throw error;
@@ -92,7 +94,7 @@ class ArchiveWalker {
   }
 
   /** `prefix` is the user-visible path of the zip itself followed by "!/" (empty for the upload). */
-  async addZipFile(file: string, prefix: string, depth: number): Promise<void> {
+  async addZipFile(file: string | ByteSource, prefix: string, depth: number): Promise<void> {
     const zip = await openZip(file);
     this.openZips.push(zip);
     const nested: { entry: yauzl.Entry; path: string }[] = [];
@@ -187,31 +189,29 @@ function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
   });
 }
 
-/** Reads a file through one descriptor, hiding `shift` leading bytes (junk some tools prepend to zips). */
-class ShiftedFileReader extends yauzl.RandomAccessReader {
+/** Reads a byte source for yauzl, hiding `shift` leading bytes (junk some tools prepend to zips). */
+class ShiftedReader extends yauzl.RandomAccessReader {
   constructor(
-    private readonly file: string,
-    private readonly fd: number,
+    private readonly source: ByteSource,
     private readonly shift: number,
   ) {
     super();
   }
 
   override _readStreamForRange(start: number, end: number): Readable {
-    // A stream of its own descriptor: streams sharing the reader's descriptor closed it when destroyed.
-    return createReadStream(this.file, { start: start + this.shift, end: end + this.shift - 1, highWaterMark: READ_CHUNK });
+    return this.source.stream(start + this.shift, end + this.shift);
   }
 
   // yauzl's default read() goes through a stream per call; a positioned read is much cheaper for the many small central-directory reads.
   override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
-    fsRead(this.fd, buffer, offset, length, position + this.shift, (error, bytesRead) => {
-      if (error) return callback(error);
-      callback(bytesRead < length ? new Error('unexpected end of file') : null);
-    });
+    this.source.read(buffer, offset, length, position + this.shift).then(
+      () => callback(null),
+      (error: Error) => callback(error),
+    );
   }
 }
 
-async function openZip(file: string): Promise<yauzl.ZipFile> {
+async function openZip(file: string | ByteSource): Promise<yauzl.ZipFile> {
   try {
     return await openZipFile(file);
   } catch (error) {
@@ -220,16 +220,17 @@ async function openZip(file: string): Promise<yauzl.ZipFile> {
 }
 
 /**
- * Opens a zip file for random access through its central directory, tolerating junk bytes
- * before the archive. `rawNames` keeps entry names as Buffers (yauzl would otherwise stop at the
- * first unsafe name, which the upload checks want to name themselves).
+ * Opens a zip for random access through its central directory, tolerating junk bytes before the
+ * archive. A path is opened here and closed with the zip; a source passed in is closed with the
+ * zip too. `rawNames` keeps entry names as Buffers (yauzl would otherwise stop at the first
+ * unsafe name, which the upload checks want to name themselves).
  */
-export async function openZipFile(file: string, options: { rawNames?: boolean } = {}): Promise<yauzl.ZipFile> {
-  const handle = await fsp.open(file, 'r');
+export async function openZipFile(file: string | ByteSource, options: { rawNames?: boolean } = {}): Promise<yauzl.ZipFile> {
+  const source = typeof file === 'string' ? await openFileSource(file) : file;
   try {
-    const { size } = await handle.stat();
-    const shift = await leadingJunkBytes(handle, size);
-    const reader = new ShiftedFileReader(file, handle.fd, shift);
+    const { size } = source;
+    const shift = await leadingJunkBytes(source, size);
+    const reader = new ShiftedReader(source, shift);
     const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
       yauzl.fromRandomAccessReader(
         reader,
@@ -238,11 +239,11 @@ export async function openZipFile(file: string, options: { rawNames?: boolean } 
         (error, zipfile) => (error ? reject(error) : resolve(zipfile)),
       );
     });
-    // The descriptor belongs to the reader from here on; closing the zip closes it.
-    reader.on('close', () => void handle.close());
+    // The source belongs to the reader from here on; closing the zip closes it.
+    reader.on('close', () => void source.close());
     return zip;
   } catch (error) {
-    await handle.close();
+    await source.close();
     throw error;
   }
 }
@@ -256,7 +257,7 @@ const ZIP64_EOCD_SIGNATURE = 0x06064b50;
  * self-extractor stub, a corrupt stream), every offset is off by that many. The end-of-central-
  * directory record tells where the directory should start, so the difference is the junk size.
  */
-async function leadingJunkBytes(handle: fsp.FileHandle, size: number): Promise<number> {
+async function leadingJunkBytes(handle: ByteSource, size: number): Promise<number> {
   const tailLength = Math.min(size, 22 + 0xffff);
   const tail = Buffer.alloc(tailLength);
   await handle.read(tail, 0, tailLength, size - tailLength);
@@ -277,7 +278,7 @@ async function leadingJunkBytes(handle: fsp.FileHandle, size: number): Promise<n
 }
 
 /** The ZIP64 end record normally sits right before its locator; look back a little in case of extensible data. */
-async function findBackwards(handle: fsp.FileHandle, signature: number, before: number, atLeast: number): Promise<number | undefined> {
+async function findBackwards(handle: ByteSource, signature: number, before: number, atLeast: number): Promise<number | undefined> {
   const window = Math.min(before - atLeast, 4096);
   if (window < 56) return before - 56 >= 0 ? before - 56 : undefined;
   const buf = Buffer.alloc(window);

@@ -6,10 +6,11 @@ import { DRIVERS } from '../formats/registry.ts';
 import type { Driver } from '../formats/types.ts';
 import type { UnitSystem } from '../model/properties.ts';
 import { sourceKeyOf } from './source-key.ts';
+import { openLocatedZip, type ZipLocator } from '../store/zip-locator.ts';
 import { checkUpload, type ZipLimits } from './zip-guard.ts';
 
 export interface BatchConversionInput {
-  zipPath: string;
+  zip: ZipLocator;
   /** Empty folder the outputs go to, one sub-folder per operation. */
   outDir: string;
   units: UnitSystem;
@@ -42,7 +43,7 @@ export interface BatchConversionResult {
  */
 export async function convertBatchZip(input: BatchConversionInput): Promise<BatchConversionResult> {
   await mkdir(input.outDir, { recursive: true });
-  const rejected = await checkUpload(input.zipPath, input.outDir, input.limits);
+  const rejected = await checkUpload(await openLocatedZip(input.zip), input.outDir, input.limits);
   if (rejected) return { rejected, datasets: 0, operations: [], failures: [{ path: '', reason: rejected }] };
 
   const skip = new Set(input.skip);
@@ -67,7 +68,7 @@ export async function convertBatchZip(input: BatchConversionInput): Promise<Batc
     },
   }));
 
-  const report = await convertInput(input.zipPath, join(input.outDir, 'operations'), { units: input.units, provider: input.provider }, {}, drivers);
+  const report = await convertInput(await openLocatedZip(input.zip), join(input.outDir, 'operations'), { units: input.units, provider: input.provider }, {}, drivers);
   if (report.operations.length !== keys.length) throw new Error(`internal error: ${report.operations.length} operations converted but ${keys.length} listed`);
   return {
     datasets,

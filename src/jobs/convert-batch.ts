@@ -86,8 +86,8 @@ export function convertBatchHandler(deps: ConvertBatchDeps): JobHandler {
       await store.updateBatch(batch.id, { status: 'PROCESSING', updatedTime: new Date().toISOString() });
       const done = (await store.filesOfBatch(batch.id)).filter((f) => f.status === 'processed');
       await withJobTempDir(deps.dataDir, job, async (dir) => {
-        const zipPath = await blobs.localPath(batch.blobKey);
-        const result = await deps.pool.convertBatch({ zipPath, outDir: dir, units: deps.units, provider: batch.provider, skip: done.map((f) => f.sourceKey), limits: deps.zipLimits }, signal);
+        const zip = await blobs.locate(batch.blobKey);
+        const result = await deps.pool.convertBatch({ zip, outDir: dir, units: deps.units, provider: batch.provider, skip: done.map((f) => f.sourceKey), limits: deps.zipLimits }, signal);
         if (result.rejected) return finish(batch, 'FAILED', result.rejected, result.failures);
         let processed = done.length;
         for (const operation of result.operations) {

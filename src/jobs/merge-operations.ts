@@ -7,11 +7,12 @@ import type { UnitSystem } from '../model/properties.ts';
 import { convertOperation, type OperationResult } from '../pipeline.ts';
 import { combineMeta, MergeConflictError } from './combined-meta.ts';
 import { parseSourceKey } from './source-key.ts';
+import { openLocatedZip, type ZipLocator } from '../store/zip-locator.ts';
 
 export interface MergeSource {
   fileId: string;
   /** The batch's upload, opened again: the merge reads the original points, not a converted output. */
-  zipPath: string;
+  zip: ZipLocator;
   sourceKey: string;
 }
 
@@ -53,7 +54,7 @@ export async function mergeOperations(input: MergeInput): Promise<MergeOutcome> 
   try {
     const operations: OperationSource[] = [];
     for (const source of input.sources) {
-      const archive = await openArchive(source.zipPath);
+      const archive = await openArchive(await openLocatedZip(source.zip));
       archives.push(archive);
       operations.push(await findOperation(source, archive));
     }

@@ -56,7 +56,7 @@ export function mergeHandler(deps: MergeDeps): JobHandler {
   async function locate(file: FileEntry): Promise<MergeSource> {
     const batch = await store.findBatch(file.batchId!);
     if (!batch) throw new Refusal(`Files cannot be merged: the upload of file ${file.id} no longer exists`);
-    return { fileId: file.id, zipPath: await blobs.localPath(batch.blobKey), sourceKey: file.sourceKey };
+    return { fileId: file.id, zip: await blobs.locate(batch.blobKey), sourceKey: file.sourceKey };
   }
 
   return {

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { listEntries, openZipFile } from '../formats/archive.ts';
+import type { ByteSource } from '../formats/byte-source.ts';
 
 /*
  * Reads a zip's central directory (names and declared sizes, nothing inflated) for the upload
@@ -21,7 +22,7 @@ export interface ZipDirectory {
   close(): void;
 }
 
-export async function openZipDirectory(file: string): Promise<ZipDirectory> {
+export async function openZipDirectory(file: string | ByteSource): Promise<ZipDirectory> {
   const zip = await openZipFile(file, { rawNames: true });
   return {
     async *entries() {

@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { isJunkPath } from '../formats/archive.ts';
+import type { ByteSource } from '../formats/byte-source.ts';
 import { openZipDirectory } from './zip-directory.ts';
 
 export interface ZipLimits {
@@ -35,11 +36,11 @@ function isUnsafeName(name: string): boolean {
  * inflates past its declared size. Nested zips are spooled into `tempDir`. Returns the reason
  * for refusing the upload, or undefined.
  */
-export async function checkUpload(zipPath: string, tempDir: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<string | undefined> {
+export async function checkUpload(zip: string | ByteSource, tempDir: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<string | undefined> {
   let total = 0;
   let spooled = 0;
 
-  async function walk(file: string, prefix: string, depth: number): Promise<string | undefined> {
+  async function walk(file: string | ByteSource, prefix: string, depth: number): Promise<string | undefined> {
     let directory;
     try {
       directory = await openZipDirectory(file);
@@ -87,5 +88,5 @@ export async function checkUpload(zipPath: string, tempDir: string, limits: ZipL
     return undefined;
   }
 
-  return walk(zipPath, '', 0);
+  return walk(zip, '', 0);
 }

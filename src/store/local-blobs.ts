@@ -59,7 +59,7 @@ async function commit(temp: string, target: string): Promise<void> {
 export function createLocalBlobStore(root: string): BlobStore {
   const base = resolve(root);
 
-  return {
+  const store: BlobStore = {
     async put(key, data: Readable, options = {}) {
       const target = blobPath(base, key);
       await makeDirectory(dirname(target));
@@ -114,6 +114,8 @@ export function createLocalBlobStore(root: string): BlobStore {
       throw new BlobNotFoundError(key);
     },
 
+    locate: (key) => store.localPath(key),
+
     async get(key, range) {
       const path = blobPath(base, key);
       if (range && !(Number.isSafeInteger(range.start) && Number.isSafeInteger(range.end) && range.start >= 0 && range.end >= range.start)) {
@@ -157,4 +159,5 @@ export function createLocalBlobStore(root: string): BlobStore {
       for (const name of names) if (name.startsWith(start)) await rm(join(dirname(path), name), { recursive: true, force: true });
     },
   };
+  return store;
 }

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { StepName, StepStatus } from '../convert/status.ts';
 import type { Provider } from '../formats/providers.ts';
+import type { ZipLocator } from './zip-locator.ts';
 
 /*
  * The records Furrow keeps and the interfaces of the stores that keep them. Field names follow
@@ -267,6 +268,8 @@ export interface BlobStore {
   putFile(key: string, path: string): Promise<void>;
   /** A local path to read the blob with random access (zips); for remote stores a cached copy. */
   localPath(key: string): Promise<string>;
+  /** Where a zip can be read with random access without copying it (a path, or an S3 object read by ranges). */
+  locate(key: string): Promise<ZipLocator>;
   get(key: string, range?: { start: number; end: number }): Promise<Readable>;
   size(key: string): Promise<number | undefined>;
   delete(prefix: string): Promise<void>;
