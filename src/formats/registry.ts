@@ -4,6 +4,7 @@ import { cnhiDriver } from './cnhi/driver.ts';
 import { isoxmlDriver } from './isoxml/driver.ts';
 import { jdGreenStarDriver } from './jd-greenstar/driver.ts';
 import { precisionPlanting2020Driver } from './precision-planting/driver.ts';
+import { shapefileDriver } from './shapefile/driver.ts';
 import { trimbleAgDataDriver } from './trimble-agdata/driver.ts';
 import type { Driver } from './types.ts';
 
@@ -12,4 +13,4 @@ import type { Driver } from './types.ts';
  * one is not offered to the next). Content-checked formats with a strong signature come first.
  * Adding a format = one folder + one line here.
  */
-export const DRIVERS: readonly Driver[] = [isoxmlDriver, jdGreenStarDriver, climateDriver, trimbleAgDataDriver, cnhiDriver, agLeaderNativeDriver, precisionPlanting2020Driver];
+export const DRIVERS: readonly Driver[] = [isoxmlDriver, jdGreenStarDriver, climateDriver, trimbleAgDataDriver, cnhiDriver, agLeaderNativeDriver, precisionPlanting2020Driver, shapefileDriver];

@@ -222,8 +222,11 @@ define('L/h', 'volumePerTime', div(LITRE, HOUR), R);
 define('ml/s', 'volumePerTime', dec('0.000001'), C);
 define('mm3/s', 'volumePerTime', dec('0.000000001'), C);
 define('bu/s', 'volumePerTime', BUSHEL, R);
+define('bu/h', 'volumePerTime', div(BUSHEL, HOUR), R);
 
 define('mm2/s', 'areaPerTime', dec('0.000001'), C);
+define('ac/h', 'areaPerTime', div(ACRE, HOUR), R);
+define('ha/h', 'areaPerTime', div(HECTARE, HOUR), R);
 define('ml/m', 'volumePerLength', dec('0.000001'), C);
 define('mg/L', 'massPerVolume', div(dec('0.000001'), LITRE), C);
 define('mm3/kg', 'volumePerMass', dec('0.000000001'), C);
