@@ -1,11 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
 import { buildApp } from '../api/app.ts';
 import { ensureFirstOwner } from '../api/first-owner.ts';
 import { ConfigError, loadConfig, resolveJwtSecret } from '../config.ts';
 import { startWorker } from '../jobs/index.ts';
-import { createLocalBlobStore } from '../store/local-blobs.ts';
-import { createSqliteStore } from '../store/sqlite.ts';
+import { openServices } from '../services.ts';
 
 /**
  * `furrow serve`: the HTTP API and, unless told otherwise, the conversion worker in the same
@@ -20,10 +18,8 @@ export async function runServe(options: { worker: boolean }): Promise<number> {
     console.error(`furrow: ${error.message}`);
     return 2;
   }
-  await mkdir(config.dataDir, { recursive: true });
-  const store = createSqliteStore(config.databasePath);
-  await store.migrate();
-  const blobs = createLocalBlobStore(config.blobRoot);
+  const services = await openServices(config);
+  const { store, blobs } = services;
   await ensureFirstOwner(store, config, (line) => console.log(line));
 
   const app = await buildApp({ store, blobs, config, logger: true });
@@ -39,6 +35,31 @@ export async function runServe(options: { worker: boolean }): Promise<number> {
   console.log('furrow: shutting down');
   await app.close();
   await worker?.stop();
-  await store.close();
+  await services.close();
+  return 0;
+}
+
+/**
+ * `furrow worker`: conversions, merges and webhook deliveries only, no HTTP (scale-out: run as
+ * many as the machines allow beside `furrow serve --no-worker` API processes).
+ */
+export async function runWorker(): Promise<number> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`furrow: ${error.message}`);
+    return 2;
+  }
+  const services = await openServices(config);
+  const worker = await startWorker({ store: services.store, blobs: services.blobs, config });
+  console.log(`furrow: worker running (${config.workers} conversion threads, queue ${config.queue.kind})`);
+  await Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
+  const forceExit = () => process.exit(130);
+  process.once('SIGTERM', forceExit).once('SIGINT', forceExit);
+  console.log('furrow: worker shutting down');
+  await worker.stop();
+  await services.close();
   return 0;
 }

@@ -7,7 +7,7 @@ import { zipBuffer } from '../helpers/zip.ts';
 import { jobRows } from '../store/helpers/jobs-table.ts';
 import { ApiClient, waitFor } from './helpers/http.ts';
 import { SAMPLE_ZIP } from './helpers/reference.ts';
-import { startServer, startSlowApp, type TestServer } from './helpers/server.ts';
+import { EMBEDDED_ONLY, startServer, startSlowApp, type TestServer } from './helpers/server.ts';
 
 /*
  * PUT /batch/{id}/retry after a forced failure: the stored upload is swapped for a zip without
@@ -59,7 +59,7 @@ it('a failed batch is re-queued by retry and then converts', async () => {
   await files.body?.cancel();
 });
 
-it('two retries at once: one re-queues the batch, the other is refused, and one job runs', async () => {
+it('two retries at once: one re-queues the batch, the other is refused, and one job runs', { skip: EMBEDDED_ONLY }, async () => {
   const { id: userId } = await client.createUser('Twice');
   const upload = await client.upload(await readFile(SAMPLE_ZIP), { query: { leafUserId: userId } });
   const batch = (await upload.json()) as { id: string };

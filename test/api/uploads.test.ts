@@ -4,7 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { zipBuffer } from '../helpers/zip.ts';
 import { jobRows, refuseJobInserts } from '../store/helpers/jobs-table.ts';
 import type { ApiClient } from './helpers/http.ts';
-import { startServer, type TestServer } from './helpers/server.ts';
+import { EMBEDDED_ONLY, startServer, type TestServer } from './helpers/server.ts';
 
 /* Uploads Leaf refuses, refused the same way, with nothing left behind. */
 
@@ -82,7 +82,7 @@ it('a body that is not multipart, or has no file part → 4xx problem', async ()
   await problem(await client.request('POST', '/services/operations/api/batch', form), 400);
 });
 
-it('an upload whose conversion job cannot be queued → 500, and no batch is left RECEIVED without a job', async () => {
+it('an upload whose conversion job cannot be queued → 500, and no batch is left RECEIVED without a job', { skip: EMBEDDED_ONLY }, async () => {
   const before = await batchCount();
   const restore = refuseJobInserts(server.config.databasePath);
   try {
