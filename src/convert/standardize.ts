@@ -80,6 +80,8 @@ export class Standardizer {
   /** Source-logged distance (converted to m) and heading, used instead of the derived ones when present. */
   private readonly distanceSource?: { key: string; toBase: (v: number) => number };
   private readonly headingKey?: string;
+  /** A source-logged per-point area (Leaf's or Furrow's own standard GeoJSON read back), in m². */
+  private readonly areaSource?: { key: string; toBase: (v: number) => number };
   private readonly sectionKey?: string;
   /**
    * The previous point of each track. A source that logs one point per section and time step
@@ -117,6 +119,8 @@ export class Standardizer {
     if (distanceColumn?.unit) this.distanceSource = { key: distanceColumn.key, toBase: converter(distanceColumn.unit, BASE.length) };
     base('distance', BASE.length, this.distanceSource ? distanceColumn!.unit : BASE.length);
     this.headingKey = byProperty.get('heading')?.key;
+    const areaColumn = byProperty.get('area');
+    if (areaColumn?.unit) this.areaSource = { key: areaColumn.key, toBase: converter(areaColumn.unit, BASE.area) };
     base('heading', 'arcdeg');
     base('area', BASE.area);
     this.sectionKey = byProperty.get('sectionId')?.key;
@@ -239,6 +243,7 @@ export class Standardizer {
     const distanceSrc = src(this.distanceSource?.key);
     const headingSrc = src(this.headingKey);
     const sectionSrc = src(this.sectionKey);
+    const areaSrc = src(this.areaSource?.key);
     const areaM2 = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const lon = batch.lon[i]!;
@@ -264,7 +269,9 @@ export class Standardizer {
       let speed = speedSrc && speedToBase ? speedToBase(speedSrc[i]!) : dt > 0 ? dist / dt : track.speed;
       if (Number.isNaN(speed)) speed = 0;
       const width = widthSrc && widthDirect?.toBase ? widthDirect.toBase(widthSrc[i]!) : NaN;
-      const a = (gap && !fromSource) || Number.isNaN(width) ? 0 : dist * width;
+      const loggedArea = areaSrc && this.areaSource ? this.areaSource.toBase(areaSrc[i]!) : NaN;
+      // A logged area is the source's own answer (gaps already zeroed); otherwise distance × width.
+      const a = !Number.isNaN(loggedArea) ? loggedArea : (gap && !fromSource) || Number.isNaN(width) ? 0 : dist * width;
       areaM2[i] = a;
       distance[i] = this.out.distance!(dist);
       if (Number.isNaN(head)) head = track.heading;
