@@ -25,6 +25,8 @@ export interface Config {
   jwtSecret: string | undefined;
   /** Conversion threads. */
   workers: number;
+  /** Visibility timeout of a job: how long a dead worker's job waits before another worker takes it. */
+  jobLeaseMs: number;
   maxUploadBytes: number;
   /** Delays before each retry of a failed webhook delivery, in minutes. */
   webhookRetryMinutes: number[];
@@ -170,6 +172,7 @@ export function loadConfig(env: Env = process.env): Config {
     firstOwner: firstOwner(env),
     jwtSecret,
     workers: integer(env, 'FURROW_WORKERS', Math.max(1, availableParallelism() - 1), 1, 256),
+    jobLeaseMs: integer(env, 'FURROW_JOB_LEASE_SECONDS', 30, 2, 3600) * 1000,
     maxUploadBytes: integer(env, 'FURROW_MAX_UPLOAD_BYTES', 3 * GIB, 1),
     webhookRetryMinutes: minutesList(env, 'FURROW_WEBHOOK_RETRY_MINUTES', [1, 30, 60, 240]),
     units: oneOf(env, 'FURROW_UNITS', UNIT_SYSTEMS, 'default'),

@@ -4,6 +4,7 @@ import { climateDriver } from './climate/driver.ts';
 import { cnhiDriver } from './cnhi/driver.ts';
 import { geojsonDriver } from './geojson/driver.ts';
 import { isoxmlDriver } from './isoxml/driver.ts';
+import { jdGen4Driver } from './jd-gen4/driver.ts';
 import { jdGreenStarDriver } from './jd-greenstar/driver.ts';
 import { precisionPlanting2020Driver } from './precision-planting/driver.ts';
 import { shapefileDriver } from './shapefile/driver.ts';
@@ -16,4 +17,4 @@ import type { Driver } from './types.ts';
  * GeoJSON, the most generic, last.
  * Adding a format = one folder + one line here.
  */
-export const DRIVERS: readonly Driver[] = [isoxmlDriver, jdGreenStarDriver, climateDriver, trimbleAgDataDriver, cnhiDriver, agLeaderNativeDriver, precisionPlanting2020Driver, shapefileDriver, agLeaderTextDriver, geojsonDriver];
+export const DRIVERS: readonly Driver[] = [isoxmlDriver, jdGreenStarDriver, jdGen4Driver, climateDriver, trimbleAgDataDriver, cnhiDriver, agLeaderNativeDriver, precisionPlanting2020Driver, shapefileDriver, agLeaderTextDriver, geojsonDriver];

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { DelayedError, Queue, UnrecoverableError, Worker as BullWorker, type ConnectionOptions, type Job as BullJob } from 'bullmq';
 import type { Job, JobKind, MetadataStore } from '../store/types.ts';
 import { DEFAULT_LEASE_MS, DEFAULT_POLL_MS, DEFAULT_RETRY_DELAYS_MS, PermanentJobError, type JobHandler, type Worker, type WorkerLog } from './runner.ts';
@@ -114,6 +115,8 @@ export function startBullWorker(options: BullRunnerOptions): Worker {
     {
       connection,
       prefix: options.prefix,
+      // Recorded on each job it takes (processedBy): operators, and the distributed test, can tell which process runs what.
+      name: `${hostname()}:${process.pid}`,
       concurrency: Math.max(1, options.concurrency),
       lockDuration: lockMs,
       stalledInterval: lockMs,

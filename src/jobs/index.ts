@@ -15,7 +15,7 @@ export { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-guard.ts';
 export interface ServiceWorkerOptions {
   store: MetadataStore;
   blobs: BlobStore;
-  config: Pick<Config, 'dataDir' | 'workers' | 'units' | 'webhookRetryMinutes' | 'zip' | 'queue'>;
+  config: Pick<Config, 'dataDir' | 'workers' | 'units' | 'webhookRetryMinutes' | 'zip' | 'queue'> & Partial<Pick<Config, 'jobLeaseMs'>>;
   leaseMs?: number;
   pollMs?: number;
   log?: WorkerLog;
@@ -33,11 +33,12 @@ export async function startWorker(options: ServiceWorkerOptions): Promise<Worker
   const pool = createConvertPool(config.workers);
   const zipLimits = { ...DEFAULT_ZIP_LIMITS, maxTotalBytes: config.zip.maxTotalBytes, maxRatio: config.zip.maxRatio };
   const queue = config.queue;
+  const leaseMs = options.leaseMs ?? config.jobLeaseMs;
   // The embedded mode claims from the database's jobs table; the scale-out mode runs the same handlers on BullMQ.
   const run = (queueName: string, concurrency: number, handlers: Partial<Record<JobKind, JobHandler>>): Worker =>
     queue.kind === 'bullmq'
-      ? startBullWorker({ store, handlers, concurrency, redisUrl: queue.redisUrl, prefix: queue.prefix, queueName, lockMs: options.leaseMs, relayMs: options.pollMs, log: options.log })
-      : startRunner({ store, handlers, concurrency, leaseMs: options.leaseMs, pollMs: options.pollMs, log: options.log });
+      ? startBullWorker({ store, handlers, concurrency, redisUrl: queue.redisUrl, prefix: queue.prefix, queueName, lockMs: leaseMs, relayMs: options.pollMs, log: options.log })
+      : startRunner({ store, handlers, concurrency, leaseMs, pollMs: options.pollMs, log: options.log });
   const conversions = run('conversions', config.workers, {
     convertBatch: convertBatchHandler({ store, blobs, dataDir: config.dataDir, pool, units: config.units, zipLimits }),
     merge: mergeHandler({ store, blobs, dataDir: config.dataDir, pool, units: config.units }),

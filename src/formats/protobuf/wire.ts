@@ -146,3 +146,18 @@ export function textOf(buf: Uint8Array, start: number, end: number): string | un
     return undefined;
   }
 }
+
+/**
+ * The varint whose bytes are `buf[start, end)` read as a two's-complement int64 (protobuf `int64`).
+ * Negative int64 values are 10-byte varints near 2^64, which a JS number cannot hold exactly, so
+ * this decodes through BigInt; the result is exact for |value| < 2^53.
+ */
+export function int64At(buf: Uint8Array, start: number, end: number): number {
+  let value = 0n;
+  let shift = 0n;
+  for (let pos = start; pos < end; pos++) {
+    value |= BigInt(buf[pos]! & 0x7f) << shift;
+    shift += 7n;
+  }
+  return Number(BigInt.asIntN(64, value));
+}
