@@ -25,7 +25,7 @@ after(async () => {
 /** Starts `furrow serve` on a free port and resolves with its address once it listens. */
 function serve(dir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: { ...process.env, ...OWNER, FURROW_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', FURROW_WORKERS: '1', FURROW_LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...OWNER, FURROW_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', FURROW_WORKERS: '1', FURROW_LOG_LEVEL: 'warn', FURROW_JOB_LEASE_SECONDS: '5' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
