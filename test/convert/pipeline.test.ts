@@ -67,7 +67,11 @@ test('harvest: derived area, masses, volumes and dry values, in imperial units',
     );
     const status = await readJson<Record<string, { status: string }>>(join(dir, 'status.json'));
     assert.equal(status.standardGeojson!.status, 'processed');
-    assert.equal(status.propertiesPNGs!.status, 'skipped');
+    for (const step of ['propertiesPNGs', 'zippedPNGs', 'filteredGeojson']) assert.equal(status[step]!.status, 'processed', step);
+    // One straight pass: the covered area is the swept area (no overlap), in the summary's area unit.
+    const extras = summary.properties as unknown as { coveredArea: { value: number; unit: string }; totalArea: { value: number; unit: string } };
+    assert.equal(extras.coveredArea.unit, extras.totalArea.unit);
+    assert.ok(Math.abs(extras.coveredArea.value - extras.totalArea.value) <= extras.totalArea.value * 0.02, `${extras.coveredArea.value} vs ${extras.totalArea.value}`);
 
     const raw = await readJson<{ features: Feature[] }>(join(dir, 'raw.geojson'));
     assert.equal(raw.features.length, 5);
