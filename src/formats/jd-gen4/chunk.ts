@@ -1,4 +1,4 @@
-import { fields, float64At, int64At, packedVarints, WIRE, zigzag, type WireField } from '../protobuf/wire.ts';
+import { fields, float64At, int64At, packedVarints, WIRE, WireError, zigzag, type WireField } from '../protobuf/wire.ts';
 
 /**
  * Decodes one data frame (kind 2) of a Gen4 log into time series. Layout and evidence in FORMAT.md
@@ -31,6 +31,8 @@ export interface StateSample {
 
 export interface DecodedChunk {
   index?: number;
+  /** Chunk start (4.4), epoch ms. */
+  start?: number;
   positions: PositionTrack;
   series: Map<number, Series>;
   states: Map<number, StateSample[]>;
@@ -76,7 +78,13 @@ function decodePosition(buf: Uint8Array, block: WireField, sessionStart: number,
   }
 }
 
-function decodeNumeric(buf: Uint8Array, block: WireField, sessionStart: number): Series | undefined {
+/**
+ * Numeric block: `.1` the value in force when the chunk starts and `.12` when it was logged; then
+ * each sample's time is the CHUNK start (4.4) plus the running sum of the `.2` deltas (not the base
+ * time plus them; FORMAT.md, "Data chunks", time base: on the harvest and application runs the last
+ * sample of every chunk then equals the base of the next chunk, 687 of 687 series).
+ */
+function decodeNumeric(buf: Uint8Array, block: WireField, sessionStart: number, chunkStart: number): Series | undefined {
   let value = NaN;
   let t0: number | undefined;
   let dt: number[] = [];
@@ -88,8 +96,8 @@ function decodeNumeric(buf: Uint8Array, block: WireField, sessionStart: number):
     else if (f.field === 3 && f.wireType === WIRE.len) dv = zigzags(buf, f);
   }
   if (t0 === undefined) return undefined;
-  let t = sessionStart + t0;
-  const series: Series = { time: [t], value: [value] };
+  const series: Series = { time: [sessionStart + t0], value: [value] };
+  let t = chunkStart;
   for (let i = 0; i < dt.length; i++) {
     t += dt[i]!;
     value += dv[i] ?? 0;
@@ -99,17 +107,37 @@ function decodeNumeric(buf: Uint8Array, block: WireField, sessionStart: number):
   return series;
 }
 
-function decodeState(buf: Uint8Array, block: WireField, sessionStart: number): StateSample | undefined {
+/** `.1` of a state message: one byte per element. */
+function stateBytes(buf: Uint8Array, message: WireField): number[] | undefined {
+  for (const g of fields(buf, message.start, message.end)) if (g.field === 1 && g.wireType === WIRE.len) return [...buf.subarray(g.start, g.end)];
+  return undefined;
+}
+
+/**
+ * State block: `.3` the state in force at the chunk start and `.12` since when; `.1` zigzag time
+ * deltas from the chunk start and `.2` (repeated) the state from each of those times on. Evidence:
+ * the next chunk's `.3`/`.12` equal the last change of the previous one (FORMAT.md).
+ */
+function decodeState(buf: Uint8Array, block: WireField, sessionStart: number, chunkStart: number): StateSample[] {
   let t0: number | undefined;
-  let states: number[] | undefined;
+  let base: number[] | undefined;
+  let deltas: number[] = [];
+  const changes: number[][] = [];
   for (const f of fields(buf, block.start, block.end)) {
     if (f.field === 12 && f.wireType === WIRE.varint) t0 = signed(buf, f);
-    else if (f.field === 3 && f.wireType === WIRE.len) {
-      // 3.1 holds one byte per element (FORMAT.md: 1 element for channel decl. 8 = 1, 12 for 8 = 12).
-      for (const g of fields(buf, f.start, f.end)) if (g.field === 1 && g.wireType === WIRE.len) states = [...buf.subarray(g.start, g.end)];
-    }
+    else if (f.wireType !== WIRE.len) continue;
+    else if (f.field === 3) base = stateBytes(buf, f);
+    else if (f.field === 1) deltas = zigzags(buf, f);
+    else if (f.field === 2) changes.push(stateBytes(buf, f) ?? []);
   }
-  return t0 === undefined || !states ? undefined : { time: sessionStart + t0, states };
+  const out: StateSample[] = [];
+  if (t0 !== undefined && base) out.push({ time: sessionStart + t0, states: base });
+  let t = chunkStart;
+  for (let i = 0; i < Math.min(deltas.length, changes.length); i++) {
+    t += deltas[i]!;
+    out.push({ time: t, states: changes[i]! });
+  }
+  return out;
 }
 
 /** Decodes a kind-2 frame payload; `sessionStart` is the header's start time (epoch ms). Throws WireError on malformed bytes. */
@@ -119,7 +147,11 @@ export function decodeDataFrame(payload: Uint8Array, sessionStart: number): Deco
     if (top.field !== 4 || top.wireType !== WIRE.len) continue;
     for (const f of fields(payload, top.start, top.end)) {
       if (f.field === 3 && f.wireType === WIRE.varint) chunk.index = f.varint;
+      if (f.field === 4 && f.wireType === WIRE.varint) chunk.start = sessionStart + signed(payload, f);
       if (f.field !== 9 || f.wireType !== WIRE.len) continue;
+      // 4.4 precedes 4.9 in every sample; without it no sample time can be placed.
+      if (chunk.start === undefined) throw new WireError('data chunk without its start time (4.4) before its channels');
+      const chunkStart = chunk.start;
       const types: number[] = [];
       let ids: number[] = [];
       const blocks: WireField[] = [];
@@ -136,13 +168,13 @@ export function decodeDataFrame(payload: Uint8Array, sessionStart: number): Deco
             decodePosition(payload, block, sessionStart, chunk.positions);
             break;
           case CHANNEL_TYPE.numeric: {
-            const series = decodeNumeric(payload, block, sessionStart);
+            const series = decodeNumeric(payload, block, sessionStart, chunkStart);
             if (series) chunk.series.set(id, series);
             break;
           }
           case CHANNEL_TYPE.state: {
-            const state = decodeState(payload, block, sessionStart);
-            if (state) chunk.states.set(id, [state]);
+            const states = decodeState(payload, block, sessionStart, chunkStart);
+            if (states.length > 0) chunk.states.set(id, states);
             break;
           }
           default:

@@ -3,6 +3,7 @@ import { FURROW_VERSION } from '../../version.ts';
 import { closedFormatSource } from '../closed.ts';
 import { DatasetError, type ArchiveEntry, type Dataset, type Driver, type Machine, type OperationMeta, type OperationSource } from '../types.ts';
 import { checkFrameChain, firstByte, FRAME_MARKER } from './frames.ts';
+import { pointSource } from './source.ts';
 import { readSessionFile, type SessionFile } from './session.ts';
 
 const DRIVER = 'jd-gen4';
@@ -20,12 +21,21 @@ const OPERATION_KINDS: ReadonlyMap<number, { type: OperationType; word: string }
   [8, { type: 'harvested', word: 'harvest' }],
 ]);
 
-/** Why points are not converted yet; becomes the file's statusDetails. */
-function closedReason(word: string, folder: string): string {
-  return (
-    `${DISPLAY} .jdl ${word} log '${folder}': metadata read, but the point data of its data frames (frame kind 2, an ` +
-    `undocumented protobuf encoding) is not yet decoded to the accuracy Furrow requires (see src/formats/jd-gen4/FORMAT.md), so no points are converted`
-  );
+/**
+ * Operation types whose points Furrow publishes: those whose conversion of the sample run passes
+ * every acceptance check against John Deere's own export (test/formats/jd-gen4/oracle.test.ts;
+ * positions: 99 % of the matched points within 1 m).
+ * Harvest decodes and converts (`createJdGen4Driver(['applied', 'harvested'])`) but its mean yield
+ * is 1.03 % below the export's (the export spreads grain measured after the header lifts over the
+ * pass's last seconds; FORMAT.md "Open questions"), so it is not published yet.
+ */
+export const CONVERTED_TYPES: readonly OperationType[] = ['applied', 'planted'];
+
+/** Why points of this operation type are not converted; becomes part of the file's statusDetails. */
+function closedReason(type: OperationType): string {
+  if (type === 'harvested') return "its points decode, but their mean yield is 1 % below John Deere's own export of the sample run, outside the accuracy Furrow requires";
+  if (type === 'tillage') return 'no John Deere export of a tillage run exists to check its channels against';
+  return 'the conversion of this operation type is not enabled in this driver';
 }
 
 function parentFolder(path: string): string {
@@ -44,61 +54,68 @@ async function isGen4Log(entry: ArchiveEntry): Promise<boolean> {
   return (await checkFrameChain(await entry.open())).ok;
 }
 
-export const jdGen4Driver: Driver = {
-  name: DRIVER,
-  providers: [PROVIDER],
+/** The Gen4 driver publishing points for `converted` operation types (harvest and application are supported). */
+export function createJdGen4Driver(converted: readonly OperationType[] = CONVERTED_TYPES): Driver {
+  return {
+    name: DRIVER,
+    providers: [PROVIDER],
 
-  async detect(entries: readonly ArchiveEntry[]): Promise<Dataset[]> {
-    // One dataset per log folder: the display writes one folder per run (`JD-Data/log/<year>_<name>/`).
-    const byFolder = new Map<string, Map<string, ArchiveEntry>>();
-    for (const entry of entries) {
-      if (!(await isGen4Log(entry))) continue;
-      const folder = parentFolder(entry.path);
-      let files = byFolder.get(folder);
-      if (!files) byFolder.set(folder, (files = new Map()));
-      files.set(baseName(entry.path).toUpperCase(), entry);
-    }
-    return [...byFolder].map(([folder, files]) => ({ driver: DRIVER, fileFormat: GEN4_FILE_FORMAT, root: folder === '' ? baseName([...files.values()][0]!.path) : folder, entries: files }));
-  },
-
-  async read(dataset: Dataset): Promise<OperationSource[]> {
-    const folder = baseName(dataset.root);
-    const sessions: SessionFile[] = [];
-    const skipped: string[] = [];
-    for (const key of [...dataset.entries.keys()].sort()) {
-      const entry = dataset.entries.get(key)!;
-      try {
-        sessions.push(await readSessionFile(entry));
-      } catch (error) {
-        if (!(error instanceof Error) || (error.name !== 'FrameError' && error.name !== 'WireError')) throw error;
-        skipped.push(`${baseName(entry.path)}: ${error.message}`);
+    async detect(entries: readonly ArchiveEntry[]): Promise<Dataset[]> {
+      // One dataset per log folder: the display writes one folder per run (`JD-Data/log/<year>_<name>/`).
+      const byFolder = new Map<string, Map<string, ArchiveEntry>>();
+      for (const entry of entries) {
+        if (!(await isGen4Log(entry))) continue;
+        const folder = parentFolder(entry.path);
+        let files = byFolder.get(folder);
+        if (!files) byFolder.set(folder, (files = new Map()));
+        files.set(baseName(entry.path).toUpperCase(), entry);
       }
-    }
-    if (sessions.length === 0) throw new DatasetError(`${dataset.root}: no readable ${DISPLAY} log: ${skipped.join('; ')}`);
+      return [...byFolder].map(([folder, files]) => ({ driver: DRIVER, fileFormat: GEN4_FILE_FORMAT, root: folder === '' ? baseName([...files.values()][0]!.path) : folder, entries: files }));
+    },
 
-    // Sessions of one folder share an operation in every sample; group by kind in case one does not.
-    const groups = new Map<number | undefined, SessionFile[]>();
-    for (const session of sessions) {
-      const kind = session.header.operationKind;
-      const group = groups.get(kind);
-      if (group) group.push(session);
-      else groups.set(kind, [session]);
-    }
-    const sources: OperationSource[] = [];
-    for (const [kind, group] of groups) {
-      const known = kind === undefined ? undefined : OPERATION_KINDS.get(kind);
-      if (!known) {
-        skipped.push(`${group.length} log(s) with operation code ${kind ?? '(none)'}, which Furrow cannot map to planting, application, harvest or tillage`);
-        continue;
+    async read(dataset: Dataset): Promise<OperationSource[]> {
+      const folder = baseName(dataset.root);
+      const sessions: SessionFile[] = [];
+      const skipped: string[] = [];
+      for (const key of [...dataset.entries.keys()].sort()) {
+        const entry = dataset.entries.get(key)!;
+        try {
+          sessions.push(await readSessionFile(entry));
+        } catch (error) {
+          if (!(error instanceof Error) || (error.name !== 'FrameError' && error.name !== 'WireError')) throw error;
+          skipped.push(`${baseName(entry.path)}: ${error.message}`);
+        }
       }
-      const meta = operationMeta(dataset, group, known.type, known.word, kind!);
-      sources.push(closedFormatSource(meta, closedReason(known.word, folder)));
-    }
-    if (sources.length === 0) throw new DatasetError(`${dataset.root}: ${DISPLAY} logs with no operation to convert: ${skipped.join('; ')}`);
-    for (const source of sources) source.meta.warnings.push(...skipped.map((s) => `not read: ${s}`));
-    return sources;
-  },
-};
+      if (sessions.length === 0) throw new DatasetError(`${dataset.root}: no readable ${DISPLAY} log: ${skipped.join('; ')}`);
+
+      // Sessions of one folder share an operation in every sample; group by kind in case one does not.
+      const groups = new Map<number | undefined, SessionFile[]>();
+      for (const session of sessions) {
+        const kind = session.header.operationKind;
+        const group = groups.get(kind);
+        if (group) group.push(session);
+        else groups.set(kind, [session]);
+      }
+      const sources: OperationSource[] = [];
+      for (const [kind, group] of groups) {
+        const known = kind === undefined ? undefined : OPERATION_KINDS.get(kind);
+        if (!known) {
+          skipped.push(`${group.length} log(s) with operation code ${kind ?? '(none)'}, which Furrow cannot map to planting, application, harvest or tillage`);
+          continue;
+        }
+        const meta = operationMeta(dataset, group, known.type, known.word, kind!);
+        // Harvest and application points reproduce the Operations Center export (FORMAT.md, "Status").
+        const source = converted.includes(known.type) ? pointSource(meta, group) : closedReason(known.type);
+        sources.push(typeof source === 'string' ? closedFormatSource(meta, `${DISPLAY} .jdl ${known.word} log '${folder}': metadata read, but ${source} (see src/formats/jd-gen4/FORMAT.md), so no points are converted`) : source);
+      }
+      if (sources.length === 0) throw new DatasetError(`${dataset.root}: ${DISPLAY} logs with no operation to convert: ${skipped.join('; ')}`);
+      for (const source of sources) source.meta.warnings.push(...skipped.map((s) => `not read: ${s}`));
+      return sources;
+    },
+  };
+}
+
+export const jdGen4Driver: Driver = createJdGen4Driver();
 
 function firstOf<T>(sessions: readonly SessionFile[], pick: (s: SessionFile) => T | undefined): T | undefined {
   for (const session of sessions) {

@@ -4,22 +4,35 @@ import { decodeDataFrame, type Series, type StateSample } from './chunk.ts';
 import { readFrames } from './frames.ts';
 import { FRAME_KIND, type ChannelDecl, type SessionHeader } from './header.ts';
 import type { SessionFile } from './session.ts';
+import { WorkingPoint } from './working-point.ts';
 
 /**
- * Turns the data chunks of a run's session files into columnar point batches: receiver fixes
- * (every fix, or the first fix of each second after the session start), with the value every
- * numeric channel last logged at the fix's time, optionally only while the machine's work state
- * is on. Not wired into the driver yet: FORMAT.md ("Status") says which figures of the Operations
- * Center export it reproduces (positions, moisture) and which it does not yet (point selection, yield).
+ * Turns the data chunks of a run's session files into one point per second, the way John Deere's
+ * Operations Center "OneHertz" export does (FORMAT.md, "Point selection"): the first receiver fix
+ * of each UTC second, with the value every numeric channel last logged at that fix. Which seconds
+ * become points depends on the operation:
+ * - `sectionsOn` (application): seconds when at least one boom section is on;
+ * - `moving` (harvest): the run's first second, then every second in which the receiver moved.
  */
 
+export type Selection = 'sectionsOn' | 'moving';
+
 export interface PointOptions {
-  /** Keep the first fix of each second after the session start (the fixes come at ~5 Hz). */
-  perSecond: boolean;
-  /** Keep only fixes while the one-element state channel (taken as the work state) is 1. */
-  onlyWorking: boolean;
-  /** Keep only fixes while at least one element of the section state channel is 1. */
-  onlySectionsOn: boolean;
+  select: Selection;
+  /**
+   * Harvest: Deere code of the mass-flow channel (mg/s) and the header width (m). Each point then
+   * gets the wet mass per area harvested since the previous second (flow × Δt / (distance × width)),
+   * which reproduces the export's WetMass (FORMAT.md, "Point selection").
+   */
+  massFlow?: { code: number; width: number };
+  /**
+   * Working width (m) written on each point: the header width (5.10.2.6); with `perSection`, that
+   * width × the share of sections on (the sprayer export's 110 ft with 10 of 11 sections on =
+   * 121.25 ft × 10/11 within 0.2 %; equal section widths are assumed, FORMAT.md).
+   */
+  width?: { metres: number; perSection: boolean };
+  /** Place points at the working point (working-point.ts): inline offset from the receiver (m, + ahead) and delay (s). */
+  workingPoint?: { offset: number; delay: number };
 }
 
 /** How a header channel becomes a column. */
@@ -37,14 +50,20 @@ export interface ChannelColumn {
  */
 type Identify = (decl: ChannelDecl) => Omit<ChannelColumn, 'code'> | undefined;
 
+/** The declared divisor (.4) is the one the factor below was checked with (absent = not declared, accepted). */
+const divisorIs = (decl: ChannelDecl, divisor: number): boolean => decl.divisor === undefined || decl.divisor === divisor;
+
+export const MASS_FLOW_CODE = 510;
+
 const IDENTIFIED: ReadonlyMap<number, Identify> = new Map<number, Identify>([
-  // DDI 99 Crop Moisture, ppm: mean 16.267 % against the export's 16.265 % (harvest sample).
-  [6, (decl) => (decl.ddi === 99 && decl.unit === 'ppm' ? { spec: { key: 'moisture', label: 'Crop moisture (DDI 99)', kind: 'number', unit: 'percentage', standard: 'harvestMoisture' }, factor: 1e-4 } : undefined)],
-  // DDI 2 Actual Volume Per Area Application Rate, logged in 0.01 mm³/m² (the ISO resolution): 9.964 gal/ac
-  // at the export's timestamps against its 10.009 gal/ac (application sample, "Tank Mix Rate").
-  [49, (decl) => (decl.ddi === 2 ? { spec: { key: 'appliedRate', label: 'Actual volume per area application rate (DDI 2)', kind: 'number', unit: 'mm3/m2', standard: 'appliedRate' }, factor: 0.01 } : undefined)],
+  // DDI 99 Crop Moisture, ppm: mean 16.27 % against the export's 16.27 % (harvest sample).
+  [6, (decl) => (decl.ddi === 99 && decl.unit === 'ppm' && divisorIs(decl, 1) ? { spec: { key: 'moisture', label: 'Crop moisture (DDI 99)', kind: 'number', unit: 'percentage', standard: 'harvestMoisture' }, factor: 1e-4 } : undefined)],
+  // DDI 87 Mass Per Time Yield, mg/s: with the distance per second and the 30 ft header it gives the export's WetMass (ratio 0.999).
+  [MASS_FLOW_CODE, (decl) => (decl.ddi === 87 && decl.unit === 'mg1sec-1' && divisorIs(decl, 1) ? { spec: { key: 'massFlow', label: 'Wet mass flow (DDI 87)', kind: 'number', unit: 'kg/s', standard: 'cropFlow' }, factor: 1e-6 } : undefined)],
+  // DDI 2 Actual Volume Per Area Application Rate, logged in 0.01 mm³/m² (the ISO resolution).
+  [49, (decl) => (decl.ddi === 2 && divisorIs(decl, 100) ? { spec: { key: 'appliedRate', label: 'Actual volume per area application rate (DDI 2)', kind: 'number', unit: 'mm3/m2', standard: 'appliedRate' }, factor: 0.01 } : undefined)],
   // DDI 1 Setpoint Volume Per Area Application Rate, same resolution: a constant 9,350 mm³/m² (9.995 gal/ac) in the 10 gal/ac run.
-  [51, (decl) => (decl.ddi === 1 ? { spec: { key: 'appliedRateTarget', label: 'Setpoint volume per area application rate (DDI 1)', kind: 'number', unit: 'mm3/m2', standard: 'appliedRateTarget' }, factor: 0.01 } : undefined)],
+  [51, (decl) => (decl.ddi === 1 && divisorIs(decl, 100) ? { spec: { key: 'appliedRateTarget', label: 'Setpoint volume per area application rate (DDI 1)', kind: 'number', unit: 'mm3/m2', standard: 'appliedRateTarget' }, factor: 0.01 } : undefined)],
 ]);
 
 /** Columns for every numeric channel the sessions declare, identified ones with their standard property. */
@@ -58,15 +77,24 @@ export function planColumns(headers: readonly SessionHeader[]): ChannelColumn[] 
         byCode.set(decl.code, { code: decl.code, ...known });
         continue;
       }
-      const what = [decl.ddi !== undefined ? `DDI ${decl.ddi}` : undefined, decl.unit ? `logged in ${decl.unit}` : undefined].filter((s) => s !== undefined).join(', ');
-      byCode.set(decl.code, { code: decl.code, spec: { key: `jd${decl.code}`, label: `Gen4 channel code ${decl.code}${what ? ` (${what}, not identified)` : ' (not identified)'}`, kind: 'number' }, factor: 1 });
+      // The declared divisor (.4) turns the logged integer into the declared Deere unit; with a non-zero
+      // offset (.3) the formula is unknown, so the value stays as logged.
+      const scaled = decl.divisor !== undefined && !decl.offset;
+      const what = [decl.ddi !== undefined ? `DDI ${decl.ddi}` : undefined, decl.unit ? `${scaled ? 'in' : 'logged in 1/divisor of'} ${decl.unit}` : undefined]
+        .filter((s) => s !== undefined)
+        .join(', ');
+      byCode.set(decl.code, {
+        code: decl.code,
+        spec: { key: `jd${decl.code}`, label: `Gen4 channel code ${decl.code}${what ? ` (${what}, not identified)` : ' (not identified)'}`, kind: 'number' },
+        factor: scaled ? 1 / decl.divisor! : 1,
+      });
     }
   }
   return [...byCode.values()].sort((a, b) => a.code - b.code);
 }
 
 /** Holds each channel's last value as fixes advance in time. */
-class StepValues {
+export class StepValues {
   private series: Series | undefined;
   private next = 0;
   current = NaN;
@@ -85,7 +113,7 @@ class StepValues {
   }
 }
 
-class StepState {
+export class StepState {
   private samples: StateSample[] = [];
   private next = 0;
   current: number[] | undefined;
@@ -102,7 +130,7 @@ class StepState {
   }
 }
 
-/** The state channel with one element is the machine's work state (FORMAT.md); undefined when a header has none. */
+/** The state channel with one element: the machine's work state (FORMAT.md; not used to select points). */
 function workStateChannel(header: SessionHeader): number | undefined {
   for (const [id, elements] of header.stateChannels) if (elements === 1) return id;
   return undefined;
@@ -117,12 +145,54 @@ function sectionStateChannel(header: SessionHeader): number | undefined {
 export const WORK_STATE_KEY = 'workState';
 /** How many elements of the section state channel are 1 at the fix. */
 export const SECTIONS_ON_KEY = 'sectionsOn';
+/** Metres the receiver moved since the previous second's fix. */
+export const DISTANCE_KEY = 'distance';
+/** Harvest: wet mass per area, lb/ac, from the mass flow (see PointOptions.massFlow). */
+export const WET_MASS_KEY = 'wetMass';
+/** Working width, m (see PointOptions.width). */
+export const WIDTH_KEY = 'width';
+
+/**
+ * A second counts as "moving" when the receiver moved at least this far since the previous second.
+ * A parked receiver wobbles by 0.003–0.06 m; the export keeps one 0.033 m move and drops a final
+ * 0.003 m wobble 19 s after the machine stopped. 1 cm is the threshold fitted on the harvest
+ * sample (FORMAT.md, "Point selection"), not a documented Deere rule.
+ */
+export const MOVING_THRESHOLD_M = 0.01;
+
+const EARTH_RADIUS = 6_371_008.8;
+const LB_PER_KG = 1 / 0.45359237;
+const M2_PER_ACRE = 4046.8564224;
+
+function metresBetween(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad;
+  const dLon = (lon2 - lon1) * rad * Math.cos(((lat1 + lat2) / 2) * rad);
+  return Math.hypot(dLat, dLon) * EARTH_RADIUS;
+}
+
+/** Column keys `runPoints` fills besides the channel columns. */
+export function extraKeys(options: PointOptions): string[] {
+  return [WORK_STATE_KEY, SECTIONS_ON_KEY, DISTANCE_KEY, ...(options.massFlow ? [WET_MASS_KEY] : []), ...(options.width ? [WIDTH_KEY] : [])];
+}
+
+/** True when the session logged a fix at or after its own start (FORMAT.md: a session whose fixes all precede it is an aborted start). */
+function logsAfterStart(time: readonly number[], start: number): boolean {
+  return time.length > 0 && time[time.length - 1]! >= start;
+}
 
 /** Streams the points of the given session files in time order, `BATCH_SIZE` at a time. */
 export async function* runPoints(sessions: readonly SessionFile[], columns: readonly ChannelColumn[], options: PointOptions): AsyncGenerator<PointBatch> {
-  const keys = [...columns.map((c) => c.spec.key), WORK_STATE_KEY, SECTIONS_ON_KEY];
+  const keys = [...columns.map((c) => c.spec.key), ...extraKeys(options)];
   let batch = emptyBatch(BATCH_SIZE, keys);
   const ordered = [...sessions].sort((a, b) => (a.header.startTime ?? 0) - (b.header.startTime ?? 0));
+  const flowIndex = options.massFlow ? columns.findIndex((c) => c.code === options.massFlow!.code) : -1;
+  // The 1 Hz grid and the "moved" test run across session files: a run is one continuous track.
+  let lastSecond = -Infinity;
+  let previous: { time: number; lat: number; lon: number } | undefined;
+  let previousOut: { lat: number; lon: number } | undefined;
+  let started = false;
+  const placer = new WorkingPoint(options.workingPoint?.offset ?? 0, (options.workingPoint?.delay ?? 0) * 1000);
   for (const session of ordered) {
     const start = session.header.startTime;
     if (start === undefined) continue;
@@ -133,7 +203,6 @@ export async function* runPoints(sessions: readonly SessionFile[], columns: read
     const work = new StepState();
     const sectionId = sectionStateChannel(session.header);
     const sections = new StepState();
-    let lastSecond = -Infinity;
     for await (const frame of readFrames(await session.entry.open())) {
       const payload = frame.payload!;
       if (payload[0] !== 0x08 || payload[1] !== FRAME_KIND.data) continue;
@@ -145,28 +214,51 @@ export async function* runPoints(sessions: readonly SessionFile[], columns: read
       work.load(workId === undefined ? undefined : chunk.states.get(workId));
       sections.load(sectionId === undefined ? undefined : chunk.states.get(sectionId));
       const { time, lat, lon } = chunk.positions;
+      if (options.select === 'moving' && !started && !logsAfterStart(time, start)) continue;
       for (let p = 0; p < time.length; p++) {
         const t = time[p]!;
-        const second = Math.floor((t - start) / 1000);
+        placer.push(t, lat[p]!, lon[p]!);
         const values = columns.map((_, i) => steps[i]!.at(t));
         const state = work.at(t)?.[0];
         const sectionStates = sections.at(t);
+        const second = Math.floor(t / 1000);
+        if (second <= lastSecond) continue;
+        lastSecond = second;
         const sectionsOn = sectionStates ? sectionStates.filter((v) => v === 1).length : NaN;
-        if (options.perSecond) {
-          if (second <= lastSecond) continue;
-          lastSecond = second;
+        // "Moving" is judged on the receiver; distance (and so yield) on the placed points, as the export's DISTANCE.
+        const moved = previous ? metresBetween(previous.lat, previous.lon, lat[p]!, lon[p]!) : NaN;
+        const elapsed = previous ? (t - previous.time) / 1000 : NaN;
+        previous = { time: t, lat: lat[p]!, lon: lon[p]! };
+        const out = options.workingPoint ? placer.at(t) : { lat: lat[p]!, lon: lon[p]! };
+        const distance = previousOut ? metresBetween(previousOut.lat, previousOut.lon, out.lat, out.lon) : NaN;
+        previousOut = out;
+        if (options.select === 'sectionsOn' && !(sectionsOn > 0)) continue;
+        if (options.select === 'moving') {
+          if (started && !(moved >= MOVING_THRESHOLD_M)) continue;
+          started = true;
         }
-        if (options.onlyWorking && workId !== undefined && state !== 1) continue;
-        if (options.onlySectionsOn && !(sectionsOn > 0)) continue;
         const n = batch.length;
         batch.time[n] = t;
-        batch.lat[n] = lat[p]!;
-        batch.lon[n] = lon[p]!;
+        batch.lat[n] = out.lat;
+        batch.lon[n] = out.lon;
         columns.forEach((column, i) => {
           batch.numbers.get(column.spec.key)![n] = values[i]! * column.factor;
         });
         batch.numbers.get(WORK_STATE_KEY)![n] = state ?? NaN;
         batch.numbers.get(SECTIONS_ON_KEY)![n] = sectionsOn;
+        batch.numbers.get(DISTANCE_KEY)![n] = distance;
+        if (options.massFlow) {
+          // kg/s × s / m² → kg/m² → lb/ac; no distance, no area: no yield (the run's first point).
+          const flow = flowIndex >= 0 ? values[flowIndex]! * columns[flowIndex]!.factor : NaN;
+          const area = distance * options.massFlow.width;
+          // With every header section off nothing is harvested: the export's WetMass is 0 at exactly those seconds (FORMAT.md).
+          const wet = area > 0 ? ((flow * elapsed) / area) * LB_PER_KG * M2_PER_ACRE : NaN;
+          batch.numbers.get(WET_MASS_KEY)![n] = sectionsOn === 0 ? 0 : wet;
+        }
+        if (options.width) {
+          const share = options.width.perSection ? (sectionStates && sectionStates.length > 0 ? sectionsOn / sectionStates.length : NaN) : 1;
+          batch.numbers.get(WIDTH_KEY)![n] = options.width.metres * share;
+        }
         batch.length = n + 1;
         if (batch.length === BATCH_SIZE) {
           yield batch;

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { convertInput } from '../../../src/convert-input.ts';
 import { openArchive } from '../../../src/formats/archive.ts';
@@ -8,6 +9,7 @@ import { jdGen4Driver } from '../../../src/formats/jd-gen4/driver.ts';
 import type { ArchiveEntry, OperationSource } from '../../../src/formats/types.ts';
 import { sample } from '../../helpers/samples.ts';
 import { withTempDir } from '../../helpers/temp.ts';
+import { writeZip } from '../../helpers/zip.ts';
 
 /*
  * Expected figures: file counts, frame counts and session start times are those of
@@ -155,4 +157,61 @@ test('detection needs the frame chain to end exactly at end of file', async () =
   assert.deepEqual(datasets.map((d) => [d.root, [...d.entries.keys()]]), [['JD-Data/log/run', ['A.JDL']]]);
   // A chain without a session header is claimed (it is Gen4 framing) but read fails readably.
   await assert.rejects(jdGen4Driver.read(datasets[0]!), (error: Error) => error.name === 'DatasetError' && /no session header/.test(error.message));
+});
+
+test('application runs convert unless a session logs one rate channel per product (direct injection)', async () => {
+  const archive = await openArchive(APPLICATION);
+  const outcome = new Map<string, string>();
+  try {
+    for (const dataset of await jdGen4Driver.detect(archive.entries)) {
+      for (const op of await jdGen4Driver.read(dataset)) {
+        try {
+          let points = 0;
+          for await (const batch of op.points()) points += batch.length;
+          outcome.set(op.meta.field ?? '', `${points} points`);
+        } catch (error) {
+          assert.equal((error as Error).name, 'DatasetError', `${op.meta.field}: ${(error as Error).message}`);
+          assert.match((error as Error).message, /direct-injection/);
+          outcome.set(op.meta.field ?? '', 'closed');
+        }
+      }
+    }
+  } finally {
+    await archive.close();
+  }
+  // Tank Mix Rate: the 780 points of its export (oracle.test.ts). The header declarations (furrow inspect)
+  // show 2–4 DDI 2 channels per session in the "3x DI" folders and in one "Single Product Rate" session.
+  assert.equal(outcome.get('Tank Mix Rate'), '780 points');
+  assert.match(outcome.get('Single Product Rx') ?? '', /^\d+ points$/);
+  for (const field of ['3x DI + Single Product Rate', '3x DI + Tank Mix Rx', '3x DI Disabled', 'Single Product Rate']) assert.equal(outcome.get(field), 'closed', field);
+});
+
+test('a corrupt data frame fails its operation with a readable reason, not the process', async () => {
+  // The "Tank Mix Rate" 10:20 session, its first data frame (frame 2) overwritten with 0xFF bytes
+  // from its 100th payload byte on: the frame chain still holds (detection claims it), the
+  // protobuf inside does not (0xFF… is a varint longer than 10 bytes).
+  const archive = await openArchive(APPLICATION);
+  let bytes: Buffer;
+  try {
+    const entry = archive.entries.find((e) => e.path.includes('94c0fa32'));
+    assert.ok(entry);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await entry.open()) chunks.push(chunk as Buffer);
+    bytes = Buffer.concat(chunks);
+  } finally {
+    await archive.close();
+  }
+  let offset = 0;
+  for (let frame = 0; frame < 2; frame++) offset += 5 + bytes.readUInt32LE(offset + 1);
+  assert.equal(bytes[offset], 0x0d);
+  bytes.fill(0xff, offset + 5 + 100, offset + 5 + 140);
+  await withTempDir(async (dir) => {
+    const zip = join(dir, 'corrupt.zip');
+    await writeZip(zip, { 'JD-Data/log/2017_Tank Mix Rate/2017_11_29_[10_20]_{corrupt}.jdl': bytes });
+    const report = await convertInput(zip, join(dir, 'out'), { units: 'default' }, {}, [jdGen4Driver]);
+    assert.equal(report.operations.length, 1);
+    const op = report.operations[0]!;
+    assert.notEqual(op.status, 'processed');
+    assert.match(op.statusDetails, /varint/);
+  });
 });

@@ -1,0 +1,203 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { convertInput } from '../../../src/convert-input.ts';
+import { createJdGen4Driver, jdGen4Driver } from '../../../src/formats/jd-gen4/driver.ts';
+import type { Driver } from '../../../src/formats/types.ts';
+import { withTempDir } from '../../helpers/temp.ts';
+import {
+  APPLICATION,
+  APPLICATION_EXPORT,
+  distancesAtExportTimes,
+  HARVEST,
+  HARVEST_EXPORT,
+  mean,
+  PLANTING,
+  PLANTING_EXPORT,
+  numbers,
+  quantile,
+  readExport,
+  readOutput,
+  within,
+  type Located,
+  type OraclePoint,
+  type OutputPoint,
+} from './oracle.ts';
+
+/*
+ * Issue 7's acceptance, on Furrow's own outputs (convertInput → normalized / standard GeoJSON) of
+ * the Gen4 sample runs against John Deere's Operations Center export of the same runs:
+ * point count within 1 %, time span within 2 s, mean rate / yield within 1 %, positions within
+ * 1 m at matched timestamps. Expected figures come from the export, read in oracle.ts with the
+ * `shapefile` package; the SOURCES-other.md values (measured there with GDAL) are asserted on the
+ * export first, so a misread export cannot make a test pass.
+ */
+
+/** 1 gal/ac = 3.785411784 L / 0.40468564224 ha = 9.3540 L/ha. */
+const L_HA_PER_GAL_AC = 3.785411784 / 0.40468564224;
+/** 1 bu/ac = 0.0352390704 m³ / 0.40468564224 ha = 0.087077 m³/ha (US bushel). */
+const M3_HA_PER_BU_AC = 0.0352390704 / 0.40468564224;
+
+interface Converted {
+  normalized: OutputPoint[];
+  standard: OutputPoint[];
+  status: string;
+  statusDetails: string;
+}
+
+async function convertRun(zip: string, out: string, folder: RegExp, driver: Driver): Promise<Converted> {
+  const report = await convertInput(zip, out, { units: 'default' }, {}, [driver]);
+  const op = report.operations.find((o) => folder.test(o.dir));
+  assert.ok(op, `operation in ${folder}: ${report.operations.map((o) => o.dir).join(', ')}`);
+  if (op.status !== 'processed') return { normalized: [], standard: [], status: op.status, statusDetails: op.statusDetails };
+  return {
+    normalized: await readOutput(join(out, op.dir, 'normalized.geojson')),
+    standard: await readOutput(join(out, op.dir, 'standard.geojson')),
+    status: op.status,
+    statusDetails: op.statusDetails,
+  };
+}
+
+function checkSpan(ours: readonly OutputPoint[], oracle: readonly OraclePoint[], what: string): void {
+  const start = (ours[0]!.time - oracle[0]!.time) / 1000;
+  const end = (ours.at(-1)!.time - oracle.at(-1)!.time) / 1000;
+  assert.ok(Math.abs(start) <= 2 && Math.abs(end) <= 2, `${what}: starts ${start} s and ends ${end} s from the export`);
+}
+
+test('application "Tank Mix Rate": standard output matches the Operations Center export (count, span, rate, positions)', async () => {
+  await withTempDir(async (dir) => {
+    const exportDir = join(dir, 'export');
+    await mkdir(exportDir);
+    const oracle = await readExport(APPLICATION_EXPORT, exportDir);
+    // SOURCES-other.md: 780 points, 16:21:32Z–16:34:31Z, mean AppliedRate 10.009 gal/ac.
+    assert.equal(oracle.length, 780);
+    assert.equal(new Date(oracle[0]!.time).toISOString().slice(11, 19), '16:21:32');
+    assert.equal(new Date(oracle.at(-1)!.time).toISOString().slice(11, 19), '16:34:31');
+    const oracleRate = mean(numbers(oracle, 'AppliedRate'));
+    assert.ok(Math.abs(oracleRate - 10.009) < 0.001);
+
+    const run = await convertRun(APPLICATION, join(dir, 'out'), /Tank_Mix_Rate/, jdGen4Driver);
+    assert.equal(run.status, 'processed', run.statusDetails);
+    const ours = run.standard;
+    // Measured: 780 points (one per second with at least one boom section on).
+    within(ours.length, oracle.length, 0.01, 'point count');
+    checkSpan(ours, oracle, 'time span');
+    assert.ok(ours.every((p) => p.props.operationType === 'applied'));
+    // appliedRate is in L/ha in the default units; measured 10.050 gal/ac (+0.41 %).
+    within(mean(numbers(ours, 'appliedRate')) / L_HA_PER_GAL_AC, oracleRate, 0.01, 'mean applied rate (gal/ac)');
+    // Target 9,350 mm³/m² = 93.5 L/ha = 9.996 gal/ac, the export's TargetRate 9.99577.
+    within(mean(numbers(ours, 'appliedRateTarget')) / L_HA_PER_GAL_AC, mean(numbers(oracle, 'TargetRate')), 0.001, 'mean target rate');
+    // Width: the boom's 36.957 m = the export's SWATHWIDTH 121.25 ft (all 11 sections on).
+    within(quantile(numbers(ours, 'equipmentWidth'), 0.5), 121.25 * 0.3048, 0.001, 'boom width');
+    // Measured: 778 matched, median 0.04 m, 99th percentile 0.13 m; 2 points (16:31:15–16) at 1.7 m.
+    const distances = distancesAtExportTimes(ours, oracle);
+    assert.ok(distances.length >= 0.99 * oracle.length, `matched ${distances.length}`);
+    assert.ok(quantile(distances, 0.5) < 0.2, `median ${quantile(distances, 0.5)} m`);
+    assert.ok(quantile(distances, 0.99) < 1, `99th percentile ${quantile(distances, 0.99)} m`);
+    assert.ok(distances.filter((d) => d > 1).length <= 0.005 * distances.length, `${distances.filter((d) => d > 1).length} points beyond 1 m`);
+  });
+});
+
+test('harvest Jen-3: converted points match the export in count, span, moisture and positions; yield is 1.03 % low (not published)', async () => {
+  await withTempDir(async (dir) => {
+    const exportDir = join(dir, 'export');
+    await mkdir(exportDir);
+    const oracle = await readExport(HARVEST_EXPORT, exportDir);
+    // SOURCES-other.md: 2,514 points 08:56:52Z–09:40:47Z, mean VRYIELDVOL 133.87 bu/ac, Moisture 16.27 %.
+    assert.equal(oracle.length, 2514);
+    assert.ok(Math.abs(mean(numbers(oracle, 'VRYIELDVOL')) - 133.87) < 0.01);
+    assert.ok(Math.abs(mean(numbers(oracle, 'Moisture')) - 16.27) < 0.01);
+    // VRYIELDVOL is the DRY volume at corn's 15 % standard moisture: WetMass × (100 − Moisture) / 85 / 56 lb/bu
+    // reproduces it (median ratio 1.0004 over the points with yield), while WetMass / 56 is 2.6 % above it.
+    const ratios = oracle.filter((p) => Number(p.props.VRYIELDVOL) > 0).map((p) => (Number(p.props.WetMass) * (100 - Number(p.props.Moisture))) / 85 / 56 / Number(p.props.VRYIELDVOL));
+    assert.ok(Math.abs(quantile(ratios, 0.5) - 1) < 0.002, `dry-volume ratio ${quantile(ratios, 0.5)}`);
+
+    // The default driver does not publish harvest points (yield outside 1 %): the operation fails with the reason.
+    const closed = await convertRun(HARVEST, join(dir, 'closed'), /harvested/, jdGen4Driver);
+    assert.notEqual(closed.status, 'processed');
+    assert.match(closed.statusDetails, /mean yield is 1 % below/);
+
+    const run = await convertRun(HARVEST, join(dir, 'out'), /harvested/, createJdGen4Driver(['applied', 'harvested']));
+    assert.equal(run.status, 'processed', run.statusDetails);
+    // Every point (normalized output) against every export point. Measured: 2,528 points (+0.56 %),
+    // 08:56:52.314–09:40:47.165 (+0.19 s, +0.25 s).
+    within(run.normalized.length, oracle.length, 0.01, 'point count');
+    checkSpan(run.normalized, oracle, 'time span');
+    // Leaf's cleanup (wetMass > 0, 0 < moisture < 100) keeps the harvesting seconds; the export's own
+    // points with WetMass > 0 and a moisture are the same selection. Measured: 2,242 vs 2,246.
+    const harvesting = oracle.filter((p) => Number(p.props.WetMass) > 0 && Number(p.props.Moisture) > 0 && Number(p.props.Moisture) < 100);
+    assert.equal(harvesting.length, 2246);
+    const ours = run.standard;
+    within(ours.length, harvesting.length, 0.01, 'harvesting point count');
+    checkSpan(ours, harvesting, 'harvesting span');
+    // Measured 16.96 % vs 16.95 %.
+    within(mean(numbers(ours, 'harvestMoisture')), mean(numbers(harvesting, 'Moisture')), 0.01, 'mean moisture');
+    // Dry yield: measured 148.29 vs 149.84 bu/ac (−1.03 %), OUTSIDE the issue's 1 %: the export spreads the
+    // grain measured after the header lifts over the pass's last seconds (FORMAT.md, "Open questions").
+    // Asserted at 1.5 % so a regression shows; the 1 % acceptance is what keeps harvest unpublished.
+    const dryYield = mean(numbers(ours, 'dryVolumePerArea')) / M3_HA_PER_BU_AC;
+    within(dryYield, mean(numbers(harvesting, 'VRYIELDVOL')), 0.015, 'mean dry yield (bu/ac)');
+    assert.ok(dryYield < mean(numbers(harvesting, 'VRYIELDVOL')), 'the known gap is a deficit');
+    // Width: the header's 9.144 m = the export's SWATHWIDTH 30 ft.
+    within(quantile(numbers(ours, 'equipmentWidth'), 0.5), 30 * 0.3048, 0.001, 'header width');
+    // Measured: 2,507 matched, median 0.11 m, 99th percentile 0.38 m; 3 beyond 1 m (08:58:02, 08:58:38,
+    // 08:59:10: the first second after the simulator jumps the machine or it starts from standstill).
+    const distances = distancesAtExportTimes(run.normalized, oracle);
+    assert.ok(distances.length >= 0.99 * oracle.length, `matched ${distances.length}`);
+    assert.ok(quantile(distances, 0.5) < 0.2, `median ${quantile(distances, 0.5)} m`);
+    assert.ok(quantile(distances, 0.99) < 1, `99th percentile ${quantile(distances, 0.99)} m`);
+    assert.ok(distances.filter((d) => d > 1).length <= 0.005 * distances.length, `${distances.filter((d) => d > 1).length} points beyond 1 m`);
+  });
+});
+
+/** Groups points by row: Furrow's `sectionId`, the export's `SECTIONID` (both the row element id). */
+function byRow<T extends { props: Record<string, unknown> }>(points: readonly T[], key: string): Map<number, T[]> {
+  const rows = new Map<number, T[]>();
+  for (const p of points) {
+    const id = Number(p.props[key]);
+    const row = rows.get(id);
+    if (row) row.push(p);
+    else rows.set(id, [p]);
+  }
+  return rows;
+}
+
+test('planting "22sep sp run2": one point per row and second, matching the export in count, span, seeding rate and positions', async () => {
+  await withTempDir(async (dir) => {
+    const exportDir = join(dir, 'export');
+    await mkdir(exportDir);
+    const oracle = await readExport(PLANTING_EXPORT, exportDir);
+    // SOURCES-other.md: 123,257 points (per row), 15:53:45Z–16:36:39Z (rounded; IsoTime 15:53:44.708–16:36:38.691), mean AppliedRate 152,164 seeds/ac.
+    assert.equal(oracle.length, 123257);
+    const oracleRate = mean(numbers(oracle, 'AppliedRate'));
+    assert.ok(Math.abs(oracleRate - 152164) < 1);
+
+    const run = await convertRun(PLANTING, join(dir, 'out'), /planted/, jdGen4Driver);
+    assert.equal(run.status, 'processed', run.statusDetails);
+    const ours = run.standard;
+    // Measured: 123,194 points (−0.05 %), 15:53:44.008–16:36:38.181.
+    within(ours.length, oracle.length, 0.01, 'point count');
+    const sorted = [...ours].sort((a, b) => a.time - b.time);
+    checkSpan(sorted, oracle, 'time span');
+    // Measured 152,191 seeds/ac (+0.02 %); target 150,000 = the export's TargetRate.
+    within(mean(numbers(ours, 'seedRate')), oracleRate, 0.01, 'mean seeding rate');
+    within(mean(numbers(ours, 'seedRateTarget')), mean(numbers(oracle, 'TargetRate')), 0.001, 'mean target rate');
+    // The 48 rows are the export's 48 SECTIONIDs; each row 0.381 m = the export's SWATHWIDTH 1.25 ft.
+    const ourRows = byRow(ours, 'sectionId');
+    const oracleRows = byRow(oracle, 'SECTIONID');
+    assert.equal(oracleRows.size, 48);
+    assert.deepEqual([...ourRows.keys()].sort(), [...oracleRows.keys()].sort());
+    within(quantile(numbers(ours, 'equipmentWidth'), 0.5), 1.25 * 0.3048, 0.001, 'row width');
+    // Positions, row by row. Measured: 123,046 matched, median 0.14 m, 99th percentile 0.86 m, 0.69 % beyond
+    // 1 m (in turns, where the towed planter's path is modelled as a simple trailer).
+    const distances: number[] = [];
+    for (const [id, rows] of oracleRows) {
+      const mine: Located[] = (ourRows.get(id) ?? []).sort((a, b) => a.time - b.time);
+      distances.push(...distancesAtExportTimes(mine, rows));
+    }
+    assert.ok(distances.length >= 0.99 * oracle.length, `matched ${distances.length}`);
+    assert.ok(quantile(distances, 0.5) < 0.2, `median ${quantile(distances, 0.5)} m`);
+    assert.ok(quantile(distances, 0.99) < 1, `99th percentile ${quantile(distances, 0.99)} m`);
+  });
+});
