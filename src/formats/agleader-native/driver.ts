@@ -1,5 +1,6 @@
 import { DatasetError, type ArchiveEntry, type Dataset, type Driver, type OperationSource } from '../types.ts';
-import { containerKind, looksLikeText, readHead } from './content.ts';
+import { looksLikeText, readHead } from '../sniff.ts';
+import { containerKind, HEAD_BYTES } from './content.ts';
 
 const DRIVER = 'agleader-native';
 const PROVIDER = 'AgLeader';
@@ -55,7 +56,7 @@ export const agLeaderNativeDriver: Driver = {
     for (const entry of entries) {
       const ext = extension(entry.path);
       if (!(ext in KINDS) || entry.size === 0) continue;
-      const head = await readHead(entry);
+      const head = await readHead(entry, HEAD_BYTES);
       if (head.length === 0 || looksLikeText(head)) continue;
       candidates.push({ entry, ext, head });
     }
@@ -87,7 +88,7 @@ export const agLeaderNativeDriver: Driver = {
     const ext = extension(main.path);
     const kind = KINDS[ext];
     if (!kind) throw new DatasetError(`${dataset.root}: not an Ag Leader native file`);
-    const head = await readHead(main);
+    const head = await readHead(main, HEAD_BYTES);
     const about = `${kind.what} '${baseName(main.path)}' (${bytes(main.size)}, ${containerKind(head)})`;
     if (ext === 'agsetup') {
       throw new DatasetError(`${about}: display setup only, no operations to convert; its logged data comes in an .agdata file beside it, which the upload does not hold`);

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { PointBatch } from '../../model/batch.ts';
 import { FURROW_VERSION } from '../../version.ts';
 import { DatasetError, type ArchiveEntry, type Dataset, type Driver, type OperationMeta, type OperationSource } from '../types.ts';
+import { sniff } from '../sniff.ts';
 import { describeDataLogValues } from './columns.ts';
 import { planTask, POSITION_COLUMNS, type PlannedOperation, type TimeLogInfo } from './plan.ts';
 import { addCounts, countReadings, decideReading, emptyCounts, type ReadingCounts } from './plausibility.ts';
@@ -97,29 +98,6 @@ export const isoxmlDriver: Driver = {
     return sources;
   },
 };
-
-/**
- * Reads the start of an entry, chunk by chunk, until `decide` returns an answer or `maxBytes` are
- * read; undefined when it cannot tell (or the entry cannot be read: the reader reports that later).
- */
-async function sniff<T>(entry: ArchiveEntry, maxBytes: number, decide: (head: Buffer) => T | undefined): Promise<T | undefined> {
-  let stream: Readable | undefined;
-  try {
-    stream = await entry.open();
-    let head = Buffer.alloc(0);
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      head = Buffer.concat([head, chunk]);
-      const answer = decide(head);
-      if (answer !== undefined) return answer;
-      if (head.length >= maxBytes) break;
-    }
-    return undefined;
-  } catch {
-    return undefined;
-  } finally {
-    stream?.destroy();
-  }
-}
 
 /** Reads the first bytes of a candidate and checks that the XML root element is ISO11783_TaskData. */
 async function hasTaskDataRoot(entry: ArchiveEntry): Promise<boolean> {

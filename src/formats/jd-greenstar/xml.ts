@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { SaxesParser } from 'saxes';
 import { DatasetError, type ArchiveEntry } from '../types.ts';
+import { sniff } from '../sniff.ts';
 
 /** Receives elements by local name (JD files prefix most of them: `rcdsetup:Client` → `Client`). */
 export interface XmlHandler {
@@ -45,29 +46,6 @@ export async function streamXml(stream: Readable, fileName: string, handler: Xml
     stream.destroy();
     if (error instanceof DatasetError) throw error;
     throw new DatasetError(`${fileName} is not well-formed XML: ${(error as Error).message}`);
-  }
-}
-
-/**
- * Reads the start of an entry until `decide` answers or `maxBytes` are read; undefined when it
- * cannot tell or the entry cannot be read (the reader reports that later).
- */
-export async function sniff<T>(entry: ArchiveEntry, maxBytes: number, decide: (head: Buffer) => T | undefined): Promise<T | undefined> {
-  let stream: Readable | undefined;
-  try {
-    stream = await entry.open();
-    let head = Buffer.alloc(0);
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      head = Buffer.concat([head, chunk]);
-      const answer = decide(head);
-      if (answer !== undefined) return answer;
-      if (head.length >= maxBytes) break;
-    }
-    return decide(head);
-  } catch {
-    return undefined;
-  } finally {
-    stream?.destroy();
   }
 }
 

@@ -1,3 +1,4 @@
+import { looksLikeText, readHead } from '../sniff.ts';
 import type { ArchiveEntry, Dataset, Driver, OperationSource } from '../types.ts';
 import { DatasetError } from '../types.ts';
 
@@ -17,35 +18,6 @@ const OTHER_FORMATS: readonly { magic: Buffer; name: string }[] = [
   { magic: Buffer.from('GIF8', 'latin1'), name: 'GIF image' },
   { magic: Buffer.from('SQLite format 3\0', 'latin1'), name: 'SQLite database' },
 ];
-
-async function readHead(entry: ArchiveEntry): Promise<Buffer> {
-  try {
-    const stream = await entry.open();
-    const chunks: Buffer[] = [];
-    let total = 0;
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        chunks.push(chunk);
-        total += chunk.length;
-        if (total >= HEAD_BYTES) break;
-      }
-    } finally {
-      stream.destroy();
-    }
-    return Buffer.concat(chunks).subarray(0, HEAD_BYTES);
-  } catch {
-    return Buffer.alloc(0);
-  }
-}
-
-/** Text without control bytes (a CSV, a note, a JSON file): not a display's data file. */
-function looksLikeText(head: Buffer): boolean {
-  for (const byte of head) {
-    if (byte === 0x09 || byte === 0x0a || byte === 0x0c || byte === 0x0d) continue;
-    if (byte < 0x20 || byte === 0x7f) return false;
-  }
-  return !head.toString('utf8').slice(0, -1).includes('\uFFFD');
-}
 
 /**
  * Whether an entry can be a Precision Planting 20|20 Gen3 file. The format was never observed
@@ -79,7 +51,7 @@ export const precisionPlanting2020Driver: Driver = {
     const datasets: Dataset[] = [];
     for (const entry of entries) {
       if (!entry.path.toLowerCase().endsWith('.2020') || entry.size === 0) continue;
-      if (!isCandidate2020(await readHead(entry))) continue;
+      if (!isCandidate2020(await readHead(entry, HEAD_BYTES))) continue;
       datasets.push({ driver: DRIVER, fileFormat: FILE_FORMAT, root: entry.path, entries: new Map([[baseName(entry.path).toUpperCase(), entry]]) });
     }
     return datasets;

@@ -12,22 +12,7 @@ export const IN_MEMORY_LIMIT = 16 * 1024 * 1024;
 const MANIFEST_LIMIT = 1024 * 1024;
 const LOCAL_HEADER = 0x04034b50;
 
-/** The first bytes of an entry (fewer when it is shorter). */
-export async function readHead(entry: ArchiveEntry, length: number): Promise<Buffer> {
-  const stream = await entry.open();
-  const chunks: Buffer[] = [];
-  let total = 0;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-      total += chunk.length;
-      if (total >= length) break;
-    }
-  } finally {
-    stream.destroy();
-  }
-  return Buffer.concat(chunks).subarray(0, length);
-}
+export { readHead } from '../sniff.ts';
 
 /** Whether `head` starts with a zip local-file header. */
 export function isZipHead(head: Buffer): boolean {
