@@ -143,6 +143,8 @@ export async function convertOperation(source: OperationSource, outDir: string, 
           steps.ok('areaAndYield');
           const feature = summary!.build();
           const covered = await coverage!.finish(outDir);
+          // Let the coverage raster go before the filter passes run: an operation's memory stays the largest of its steps, not their sum.
+          coverage = undefined;
           coverageFigures = { coveredArea: covered.coveredArea, sweptArea: covered.sweptArea };
           // Beyond Leaf: the area the machine actually covered, overlaps counted once, beside totalArea (Σ distance × width).
           const areaUnit = summaryUnit('totalArea', settings.units);
@@ -154,6 +156,7 @@ export async function convertOperation(source: OperationSource, outDir: string, 
           await writeFile(join(outDir, OUTPUT_FILES.units), json(Object.fromEntries(standardizer.units)));
           steps.ok('units');
           const images = await rasters!.finish(outDir);
+          rasters = undefined;
           steps.ok('propertiesPNGs', `${images.images.length} images`);
           if (images.zip !== null) steps.ok('zippedPNGs');
           else steps.fail('zippedPNGs', 'no image to zip');

@@ -41,7 +41,7 @@ export interface CoverageResult {
 }
 
 const DEFAULT_CELL_METERS = 0.5;
-const DEFAULT_MAX_TILES = 1 << 17;
+const DEFAULT_MAX_TILES = 1 << 16;
 const DEFAULT_MAX_TRACE_CELLS = 1 << 24;
 // Puts the first point at an irrational-looking fraction of a cell from the cell corners: passes
 // driven at round distances from it would otherwise put whole rows of cell centres exactly on

@@ -32,7 +32,7 @@ export interface RenderOptions {
   maxPixels?: number;
   /** Cell side on the ground in metres; by default one swath (the first `equipmentWidth`), clamped. */
   cellMeters?: number;
-  /** Memory the accumulation may take; beyond it the cells grow (doubling). Default 128 MiB. */
+  /** Memory the accumulation may take; beyond it the cells grow (doubling). Default 48 MiB: with the coverage raster, the writers and the point batches, a conversion stays near 512 MB. */
   memoryBytes?: number;
 }
 
@@ -93,7 +93,7 @@ const DEFAULT_CELL_METERS = 10;
 const MIN_CELL_METERS = 1;
 const MAX_CELL_METERS = 50;
 const DEFAULT_MAX_PIXELS = 2048;
-const DEFAULT_MEMORY = 128 * 1024 * 1024;
+const DEFAULT_MEMORY = 48 * 1024 * 1024;
 
 interface Grid {
   x0: number;

@@ -23,17 +23,14 @@ const OPERATION_KINDS: ReadonlyMap<number, { type: OperationType; word: string }
 
 /**
  * Operation types whose points Furrow publishes: those whose conversion of the sample run passes
- * every acceptance check against John Deere's own export (test/formats/jd-gen4/oracle.test.ts;
- * positions: 99 % of the matched points within 1 m).
- * Harvest decodes and converts (`createJdGen4Driver(['applied', 'harvested'])`) but its mean yield
- * is 1.03 % below the export's (the export spreads grain measured after the header lifts over the
- * pass's last seconds; FORMAT.md "Open questions"), so it is not published yet.
+ * every acceptance check against John Deere's own export (test/formats/jd-gen4/oracle.test.ts:
+ * count, span, mean rate / yield, positions). Harvest passes since the grain measured with the
+ * header up is given back to the harvested seconds next to it, as the export does (grain-spread.ts).
  */
-export const CONVERTED_TYPES: readonly OperationType[] = ['applied', 'planted'];
+export const CONVERTED_TYPES: readonly OperationType[] = ['applied', 'planted', 'harvested'];
 
 /** Why points of this operation type are not converted; becomes part of the file's statusDetails. */
 function closedReason(type: OperationType): string {
-  if (type === 'harvested') return "its points decode, but their mean yield is 1 % below John Deere's own export of the sample run, outside the accuracy Furrow requires";
   if (type === 'tillage') return 'no John Deere export of a tillage run exists to check its channels against';
   return 'the conversion of this operation type is not enabled in this driver';
 }
@@ -54,7 +51,7 @@ async function isGen4Log(entry: ArchiveEntry): Promise<boolean> {
   return (await checkFrameChain(await entry.open())).ok;
 }
 
-/** The Gen4 driver publishing points for `converted` operation types (harvest and application are supported). */
+/** The Gen4 driver publishing points for `converted` operation types (harvest, application and planting are supported). */
 export function createJdGen4Driver(converted: readonly OperationType[] = CONVERTED_TYPES): Driver {
   return {
     name: DRIVER,
@@ -104,7 +101,7 @@ export function createJdGen4Driver(converted: readonly OperationType[] = CONVERT
           continue;
         }
         const meta = operationMeta(dataset, group, known.type, known.word, kind!);
-        // Harvest and application points reproduce the Operations Center export (FORMAT.md, "Status").
+        // Harvest, application and planting points reproduce the Operations Center export (FORMAT.md, "Status").
         const source = converted.includes(known.type) ? pointSource(meta, group) : closedReason(known.type);
         sources.push(typeof source === 'string' ? closedFormatSource(meta, `${DISPLAY} .jdl ${known.word} log '${folder}': metadata read, but ${source} (see src/formats/jd-gen4/FORMAT.md), so no points are converted`) : source);
       }

@@ -1,6 +1,7 @@
 import type { PointBatch } from '../../model/batch.ts';
 import type { ColumnSpec, OperationMeta, OperationSource } from '../types.ts';
 import { type ChannelColumn, DISTANCE_KEY, MASS_FLOW_CODE, planColumns, runPoints, SECTIONS_ON_KEY, WET_MASS_KEY, WIDTH_KEY, WORK_STATE_KEY, type PointOptions } from './points.ts';
+import { spreadHeaderUpGrain } from './grain-spread.ts';
 import { plantingProblem, ROW_COLUMNS, runRowPoints } from './planting.ts';
 import type { SessionFile } from './session.ts';
 import { WORKING_POINT_DELAY_S } from './working-point.ts';
@@ -24,7 +25,7 @@ function extraColumns(options: PointOptions): ColumnSpec[] {
     { key: SECTIONS_ON_KEY, label: 'Sections on (elements of the section state channel that are 1)', kind: 'number', unit: 'count' },
     { key: DISTANCE_KEY, label: 'Distance since the previous second (working point)', kind: 'number', unit: 'm', standard: 'distance' },
   ];
-  if (options.massFlow) columns.push({ key: WET_MASS_KEY, label: 'Wet mass per area (mass flow × 1 s / (distance × header width))', kind: 'number', unit: 'lb/ac', standard: 'wetMassPerArea' });
+  if (options.massFlow) columns.push({ key: WET_MASS_KEY, label: 'Wet mass per area (mass flow × 1 s / (distance × header width); grain measured with the header up spread over the harvested seconds next to it)', kind: 'number', unit: 'lb/ac', standard: 'wetMassPerArea' });
   if (options.width) columns.push({ key: WIDTH_KEY, label: options.width.perSection ? 'Working width (boom width × share of sections on)' : 'Working width (header width)', kind: 'number', unit: 'm', standard: 'equipmentWidth' });
   return columns;
 }
@@ -83,10 +84,14 @@ export function pointSource(meta: OperationMeta, sessions: readonly SessionFile[
     meta.warnings.push('no implement geometry in the session headers: points are at the GNSS receiver, not at the working point');
   }
   meta.columns = [...channels.map((c) => c.spec), ...extraColumns(options)];
+  const massFlow = options.massFlow;
+  const flowKey = channels.find((c) => c.code === massFlow?.code)?.spec.key;
   return {
     meta,
     points(): AsyncIterable<PointBatch> {
-      return runPoints(sessions, channels, options);
+      if (!massFlow || !flowKey) return runPoints(sessions, channels, options);
+      // Harvest: grain measured with the header up goes back to the harvested seconds next to it, as in the export (grain-spread.ts).
+      return spreadHeaderUpGrain(() => runPoints(sessions, channels, options), { sectionsOn: SECTIONS_ON_KEY, wetMass: WET_MASS_KEY, distance: DISTANCE_KEY, massFlow: flowKey, width: massFlow.width });
     },
   };
 }

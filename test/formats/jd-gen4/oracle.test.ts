@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { convertInput } from '../../../src/convert-input.ts';
-import { createJdGen4Driver, jdGen4Driver } from '../../../src/formats/jd-gen4/driver.ts';
+import { jdGen4Driver } from '../../../src/formats/jd-gen4/driver.ts';
 import type { Driver } from '../../../src/formats/types.ts';
 import { withTempDir } from '../../helpers/temp.ts';
 import {
@@ -99,31 +99,39 @@ test('application "Tank Mix Rate": standard output matches the Operations Center
   });
 });
 
-test('harvest Jen-3: converted points match the export in count, span, moisture and positions; yield is 1.03 % low (not published)', async () => {
+test('harvest Jen-3: standard output matches the Operations Center export (count, span, moisture, yield, positions)', async () => {
   await withTempDir(async (dir) => {
     const exportDir = join(dir, 'export');
     await mkdir(exportDir);
     const oracle = await readExport(HARVEST_EXPORT, exportDir);
     // SOURCES-other.md: 2,514 points 08:56:52Z–09:40:47Z, mean VRYIELDVOL 133.87 bu/ac, Moisture 16.27 %.
     assert.equal(oracle.length, 2514);
-    assert.ok(Math.abs(mean(numbers(oracle, 'VRYIELDVOL')) - 133.87) < 0.01);
+    const oracleAllYield = mean(numbers(oracle, 'VRYIELDVOL'));
+    assert.ok(Math.abs(oracleAllYield - 133.87) < 0.01);
     assert.ok(Math.abs(mean(numbers(oracle, 'Moisture')) - 16.27) < 0.01);
     // VRYIELDVOL is the DRY volume at corn's 15 % standard moisture: WetMass × (100 − Moisture) / 85 / 56 lb/bu
     // reproduces it (median ratio 1.0004 over the points with yield), while WetMass / 56 is 2.6 % above it.
+    // So the yield to compare with is Furrow's dryVolumePerArea (the engine's dry volume at the crop table's 15 %).
     const ratios = oracle.filter((p) => Number(p.props.VRYIELDVOL) > 0).map((p) => (Number(p.props.WetMass) * (100 - Number(p.props.Moisture))) / 85 / 56 / Number(p.props.VRYIELDVOL));
     assert.ok(Math.abs(quantile(ratios, 0.5) - 1) < 0.002, `dry-volume ratio ${quantile(ratios, 0.5)}`);
 
-    // The default driver does not publish harvest points (yield outside 1 %): the operation fails with the reason.
-    const closed = await convertRun(HARVEST, join(dir, 'closed'), /harvested/, jdGen4Driver);
-    assert.notEqual(closed.status, 'processed');
-    assert.match(closed.statusDetails, /mean yield is 1 % below/);
-
-    const run = await convertRun(HARVEST, join(dir, 'out'), /harvested/, createJdGen4Driver(['applied', 'harvested']));
+    const run = await convertRun(HARVEST, join(dir, 'out'), /harvested/, jdGen4Driver);
     assert.equal(run.status, 'processed', run.statusDetails);
     // Every point (normalized output) against every export point. Measured: 2,528 points (+0.56 %),
     // 08:56:52.314–09:40:47.165 (+0.19 s, +0.25 s).
     within(run.normalized.length, oracle.length, 0.01, 'point count');
     checkSpan(run.normalized, oracle, 'time span');
+    // The issue's 133.87 bu/ac is the mean over ALL 2,514 export points, zeros included (headland stops,
+    // the simulator's jumps before harvesting starts); the like-for-like figure is Furrow's mean over all
+    // its points, the normalized output (same selection rule, 2,528 points). Measured 133.41 (−0.34 %).
+    within(mean(numbers(run.normalized, 'dryVolumePerArea')) / M3_HA_PER_BU_AC, oracleAllYield, 0.01, 'mean dry yield over all points (bu/ac)');
+    // Total grain: the export's Σ WetMass × DISTANCE × SWATHWIDTH (lb/ac × ft × ft / 43,560 ft²/ac) = 80,891 lb, the
+    // total mass flow measured over the run, header up or down (80,987 lb): the export keeps the grain measured with
+    // the header up (grain-spread.ts). Without it Furrow's total was 79,947 lb (−1.17 %); measured 80,987 (+0.12 %).
+    const oracleTotal = oracle.reduce((sum, p) => sum + (Number(p.props.WetMass) * Number(p.props.DISTANCE) * Number(p.props.SWATHWIDTH)) / 43_560, 0);
+    assert.ok(Math.abs(oracleTotal - 80_891) < 1, `export total ${oracleTotal} lb`);
+    within(numbers(run.normalized, 'wetMass').reduce((a, b) => a + b, 0) / 0.45359237, oracleTotal, 0.005, 'total wet mass (lb)');
+
     // Leaf's cleanup (wetMass > 0, 0 < moisture < 100) keeps the harvesting seconds; the export's own
     // points with WetMass > 0 and a moisture are the same selection. Measured: 2,242 vs 2,246.
     const harvesting = oracle.filter((p) => Number(p.props.WetMass) > 0 && Number(p.props.Moisture) > 0 && Number(p.props.Moisture) < 100);
@@ -133,12 +141,23 @@ test('harvest Jen-3: converted points match the export in count, span, moisture 
     checkSpan(ours, harvesting, 'harvesting span');
     // Measured 16.96 % vs 16.95 %.
     within(mean(numbers(ours, 'harvestMoisture')), mean(numbers(harvesting, 'Moisture')), 0.01, 'mean moisture');
-    // Dry yield: measured 148.29 vs 149.84 bu/ac (−1.03 %), OUTSIDE the issue's 1 %: the export spreads the
-    // grain measured after the header lifts over the pass's last seconds (FORMAT.md, "Open questions").
-    // Asserted at 1.5 % so a regression shows; the 1 % acceptance is what keeps harvest unpublished.
-    const dryYield = mean(numbers(ours, 'dryVolumePerArea')) / M3_HA_PER_BU_AC;
-    within(dryYield, mean(numbers(harvesting, 'VRYIELDVOL')), 0.015, 'mean dry yield (bu/ac)');
-    assert.ok(dryYield < mean(numbers(harvesting, 'VRYIELDVOL')), 'the known gap is a deficit');
+    // Mean dry yield of the harvesting points (standard output vs the export's points with WetMass > 0):
+    // measured 150.43 vs 149.84 bu/ac (+0.39 %); 148.29 (−1.03 %) before the header-up grain was kept.
+    within(mean(numbers(ours, 'dryVolumePerArea')) / M3_HA_PER_BU_AC, mean(numbers(harvesting, 'VRYIELDVOL')), 0.01, 'mean dry yield of the harvesting points (bu/ac)');
+    // Point by point (Furrow's point nearest each export time, within 0.6 s; wetMassPerArea is in lb/ac like WetMass):
+    // measured 2,242 pairs, median ratio 0.9997, 57 (2.5 %) beyond ±10 %: pass edges (where the header-up grain
+    // lands a second earlier or later, and the 09:09 pass end, whose grain the export puts at 09:11:41–44 instead)
+    // and the first second of some session files (FORMAT.md, "Grain measured with the header up").
+    const pairs: number[] = [];
+    let k = 0;
+    for (const p of oracle) {
+      while (k + 1 < run.normalized.length && Math.abs(run.normalized[k + 1]!.time - p.time) <= Math.abs(run.normalized[k]!.time - p.time)) k++;
+      const mine = Number(run.normalized[k]!.props.wetMassPerArea);
+      if (Math.abs(run.normalized[k]!.time - p.time) <= 600 && mine > 0 && Number(p.props.WetMass) > 0) pairs.push(mine / Number(p.props.WetMass));
+    }
+    assert.ok(pairs.length >= 0.99 * harvesting.length, `pairs ${pairs.length}`);
+    assert.ok(Math.abs(quantile(pairs, 0.5) - 1) < 0.005, `median wet-mass ratio ${quantile(pairs, 0.5)}`);
+    assert.ok(pairs.filter((r) => Math.abs(r - 1) > 0.1).length <= 0.03 * pairs.length, `${pairs.filter((r) => Math.abs(r - 1) > 0.1).length} pairs beyond ±10 %`);
     // Width: the header's 9.144 m = the export's SWATHWIDTH 30 ft.
     within(quantile(numbers(ours, 'equipmentWidth'), 0.5), 30 * 0.3048, 0.001, 'header width');
     // Measured: 2,507 matched, median 0.11 m, 99th percentile 0.38 m; 3 beyond 1 m (08:58:02, 08:58:38,
