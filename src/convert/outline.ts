@@ -1,5 +1,6 @@
 import { contours } from 'd3-contour';
 import { localMeters, type LocalProjector } from './geodesy.ts';
+import { dropCollinear, openRing, signedArea } from './rings.ts';
 
 export interface OutlineOptions {
   /** Starting grid resolution in metres; the grid coarsens from here when it would outgrow maxCells. */
@@ -324,46 +325,6 @@ function closeSlits(grid: Uint8Array, width: number, height: number): void {
   for (let i = 0; i < grid.length; i++) if (grid[i] === 2) grid[i] = 1;
 }
 
-/** d3-contour closes rings by repeating the first point; the steps below want each vertex once. */
-function openRing(ring: number[][]): number[][] {
-  const first = ring[0];
-  const last = ring[ring.length - 1];
-  return ring.length > 1 && first[0] === last[0] && first[1] === last[1] ? ring.slice(0, -1) : ring.slice();
-}
-
-function collinear(a: number[], b: number[], c: number[]): boolean {
-  return (b[0] - a[0]) * (c[1] - a[1]) === (b[1] - a[1]) * (c[0] - a[0]);
-}
-
-/** Removes vertices lying on the straight line through their neighbours, around the whole ring. */
-function dropCollinear(vertices: number[][]): number[][] {
-  const out: number[][] = [];
-  for (const vertex of vertices) {
-    while (out.length >= 2 && collinear(out[out.length - 2], out[out.length - 1], vertex)) out.pop();
-    out.push(vertex);
-  }
-  let changed = true;
-  while (changed && out.length >= 3) {
-    changed = false;
-    if (collinear(out[out.length - 2], out[out.length - 1], out[0])) {
-      out.pop();
-      changed = true;
-    } else if (collinear(out[out.length - 1], out[0], out[1])) {
-      out.shift();
-      changed = true;
-    }
-  }
-  return out;
-}
-
-/** Twice the shoelace area; positive when counter-clockwise with y pointing north. */
-function signedArea(vertices: number[][]): number {
-  let sum = 0;
-  for (let i = 0, j = vertices.length - 1; i < vertices.length; j = i++) {
-    sum += vertices[j][0] * vertices[i][1] - vertices[i][0] * vertices[j][1];
-  }
-  return sum;
-}
 
 /** Drops vertices that rounding merged into their predecessor and closes the ring; null when too few remain. */
 function closeRing(positions: number[][]): number[][] | null {

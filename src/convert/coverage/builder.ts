@@ -6,7 +6,8 @@ import { converter } from '../../model/units.ts';
 import { localMeters, type LocalProjector } from '../geodesy.ts';
 import { RasterFull, SparseBitRaster } from './raster.ts';
 import { scanConvex, swathCorners } from './swath.ts';
-import { signedArea, traceCoverage } from './trace.ts';
+import { signedArea } from '../rings.ts';
+import { traceCoverage } from './trace.ts';
 
 export interface CoverageOptions {
   /** Grid resolution in metres; 0.5 m measured within 0.1–0.5 % of the analytic area (libraries.md §1). */

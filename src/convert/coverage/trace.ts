@@ -1,4 +1,5 @@
 import { contours } from 'd3-contour';
+import { dropCollinear, openRing, signedArea } from '../rings.ts';
 import type { SparseBitRaster } from './raster.ts';
 
 export interface TracedPolygons {
@@ -65,32 +66,3 @@ export function traceCoverage(raster: SparseBitRaster, cellMeters: number, toMet
   return { polygons, cellMeters: cellMeters * k };
 }
 
-/** d3-contour closes rings by repeating the first point; the steps below want each vertex once. */
-function openRing(ring: number[][]): number[][] {
-  const first = ring[0];
-  const last = ring[ring.length - 1];
-  return ring.length > 1 && first[0] === last[0] && first[1] === last[1] ? ring.slice(0, -1) : ring.slice();
-}
-
-function collinear(a: number[], b: number[], c: number[]): boolean {
-  return (b[0] - a[0]) * (c[1] - a[1]) === (b[1] - a[1]) * (c[0] - a[0]);
-}
-
-/** Staircase edges of a 0/1 grid come out as one vertex per cell: keep only the corners. */
-function dropCollinear(vertices: number[][]): number[][] {
-  const out: number[][] = [];
-  for (const vertex of vertices) {
-    while (out.length >= 2 && collinear(out[out.length - 2], out[out.length - 1], vertex)) out.pop();
-    out.push(vertex);
-  }
-  while (out.length >= 3 && collinear(out[out.length - 2], out[out.length - 1], out[0])) out.pop();
-  while (out.length >= 3 && collinear(out[out.length - 1], out[0], out[1])) out.shift();
-  return out;
-}
-
-/** Twice the shoelace area; positive when counter-clockwise with y pointing north. */
-export function signedArea(ring: number[][]): number {
-  let sum = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) sum += ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
-  return sum;
-}
