@@ -9,6 +9,7 @@ import { featurePosition, featureProperties, numberValue, parseTime, recordingVa
 import { planGeoJson, type GeoJsonPlan, type OperationPlan } from './plan.ts';
 import { scanFeatures } from './scan.ts';
 import { featureCollectionVerdict } from './sniff.ts';
+import { sniff } from '../sniff.ts';
 
 const DRIVER = 'geojson';
 const FILE_FORMAT = 'GeoJSON';
@@ -37,7 +38,7 @@ export const geojsonDriver: Driver = {
     for (const entry of entries) {
       const lower = entry.path.toLowerCase();
       if (!/\.(geo)?json$/.test(lower) || lower.endsWith('-deere-metadata.json') || entry.size === 0) continue;
-      if ((await sniff(entry)) !== 'yes') continue;
+      if (!(await isFeatureCollection(entry))) continue;
       const folder = entry.path.slice(0, entry.path.lastIndexOf('/') + 1);
       const files = new Map<string, ArchiveEntry>([[FEATURES_KEY, entry]]);
       const units = entries.find((e) => e.path.toLowerCase() === `${folder.toLowerCase()}units.json`);
@@ -88,33 +89,19 @@ async function openEntry(entry: ArchiveEntry, file: string): Promise<Readable> {
   }
 }
 
-async function sniffText(entry: ArchiveEntry, decide: (text: string) => boolean): Promise<string | undefined> {
-  let stream: Readable | undefined;
-  try {
-    stream = await entry.open();
-    let head = Buffer.alloc(0);
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      head = Buffer.concat([head, chunk]);
-      const text = head.subarray(0, SNIFF_BYTES).toString('utf8');
-      if (decide(text) || head.length >= SNIFF_BYTES) return text;
-    }
-    return head.toString('utf8');
-  } catch {
-    return undefined;
-  } finally {
-    stream?.destroy();
-  }
-}
-
-async function sniff(entry: ArchiveEntry): Promise<'yes' | 'no' | 'need more'> {
-  const text = await sniffText(entry, (t) => featureCollectionVerdict(t) !== 'need more');
-  return text === undefined ? 'no' : featureCollectionVerdict(text);
+async function isFeatureCollection(entry: ArchiveEntry): Promise<boolean> {
+  // The verdict on what was read, once it is certain or SNIFF_BYTES are in: a cut-off start is not claimed.
+  const verdict = await sniff(entry, SNIFF_BYTES, (head) => {
+    const answer = featureCollectionVerdict(head.subarray(0, SNIFF_BYTES).toString('utf8'));
+    return answer !== 'need more' || head.length >= SNIFF_BYTES ? answer : undefined;
+  });
+  return verdict === 'yes';
 }
 
 /** Farmobile is named in the file's first bytes (a `source`, a property name) when the export says so. */
 async function mentionsFarmobile(entry: ArchiveEntry): Promise<boolean> {
-  const text = await sniffText(entry, (t) => /farmobile/i.test(t));
-  return text !== undefined && /farmobile/i.test(text);
+  const found = await sniff(entry, SNIFF_BYTES, (head) => (/farmobile/i.test(head.toString('utf8')) ? true : head.length >= SNIFF_BYTES ? false : undefined));
+  return found === true;
 }
 
 /** Leaf's units format: a flat object of standard property → unit code. Unusable entries are reported and ignored. */

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { PointBatch } from '../../model/batch.ts';
 import { FURROW_VERSION } from '../../version.ts';
 import { DatasetError, type ArchiveEntry, type Dataset, type Driver, type OperationMeta, type OperationSource } from '../types.ts';
@@ -13,6 +12,7 @@ import { readLayerPoints } from './points.ts';
 import { chooseProjection } from './projection.ts';
 import { scanTable } from './scan.ts';
 import { SHAPE_TYPES, shapeFamily, ShpReader } from './shp-reader.ts';
+import { readHead } from '../sniff.ts';
 
 const DRIVER = 'shapefile';
 /** Leaf's fileFormat for shapefile uploads (leaf-api.md §2). */
@@ -162,20 +162,8 @@ function isGuidanceFile(path: string): boolean {
 
 /** Checks the file code (9994, big-endian) in the first bytes, without reading the rest of the file. */
 async function hasShapefileHeader(entry: ArchiveEntry): Promise<boolean> {
-  let stream: Readable | undefined;
-  try {
-    stream = await entry.open();
-    let head = Buffer.alloc(0);
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      head = Buffer.concat([head, chunk]);
-      if (head.length >= 4) break;
-    }
-    return head.length >= 4 && head.readInt32BE(0) === 9994;
-  } catch {
-    return false;
-  } finally {
-    stream?.destroy();
-  }
+  const head = await readHead(entry, 4);
+  return head.length >= 4 && head.readInt32BE(0) === 9994;
 }
 
 /** A small sibling file's text (.prj, .cpg, metadata JSON); undefined when absent. */
