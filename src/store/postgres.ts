@@ -17,5 +17,8 @@ export function createPostgresStore(url: string, options: { poolSize?: number } 
     max: options.poolSize ?? 10,
     types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
   });
+  // An idle pooled connection that the server ends (restart, failover, admin command) emits 'error' on the pool;
+  // unhandled, that would end the process. The pool drops that client and opens a new one on the next query.
+  pool.on('error', (error) => console.error(`furrow: an idle PostgreSQL connection was closed (${error.message}); it is replaced on the next query`));
   return createKyselyStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), { dialect: 'postgres' });
 }
