@@ -1,6 +1,5 @@
-import type { OperationType } from '../../model/operations.ts';
 import type { StandardProperty } from '../../model/properties.ts';
-import type { ColumnSpec, Machine, ProductUse } from '../types.ts';
+import type { ColumnSpec, OperationMeta } from '../types.ts';
 import type { DbfField } from './dbf-reader.ts';
 
 /** How a DBF value becomes a batch value. */
@@ -39,18 +38,8 @@ export type TimeSource =
 export type Exporter = 'JohnDeere' | 'AgLeader' | 'Trimble' | 'Other';
 
 /** What an exporter's name map makes of one layer before its points are read. */
-export interface LayerPlan {
+export interface LayerPlan extends Pick<OperationMeta, 'operationType' | 'originalOperationType' | 'crop' | 'varieties' | 'products' | 'grower' | 'farm' | 'field' | 'description' | 'machinery'> {
   exporter: Exporter;
-  operationType: OperationType;
-  originalOperationType: string;
-  crop?: string;
-  varieties: string[];
-  products: ProductUse[];
-  grower?: string;
-  farm?: string;
-  field?: string;
-  description?: string;
-  machinery: Machine[];
   mappings: FieldMapping[];
   time: TimeSource;
   warnings: string[];
