@@ -1,6 +1,6 @@
 import type { PointBatch } from '../model/batch.ts';
 import { emptyBatch } from '../model/batch.ts';
-import { lookupCrop, dryFromWet, volumeFromMass } from '../model/crops.ts';
+import { lookupCrop, dryFromWet, wetFromDry, volumeFromMass } from '../model/crops.ts';
 import type { StandardProperty, UnitSystem } from '../model/properties.ts';
 import { targetUnit } from '../model/properties.ts';
 import { converter } from '../model/units.ts';
@@ -73,9 +73,11 @@ export class Standardizer {
   private readonly massPerAreaBase?: (v: number) => number;
   private readonly volumePerAreaBase?: (v: number) => number;
   private readonly dryMassPerAreaBase?: (v: number) => number;
+  private readonly dryVolumePerAreaBase?: (v: number) => number;
   private readonly massPerAreaKey?: string;
   private readonly volumePerAreaKey?: string;
   private readonly dryMassPerAreaKey?: string;
+  private readonly dryVolumePerAreaKey?: string;
   private readonly out: Record<string, (v: number) => number> = {};
   /** Source-logged distance (converted to m) and heading, used instead of the derived ones when present. */
   private readonly distanceSource?: { key: string; toBase: (v: number) => number };
@@ -145,6 +147,7 @@ export class Standardizer {
       const mass = byProperty.get('wetMassPerArea');
       const volume = byProperty.get('wetVolumePerArea');
       const dry = byProperty.get('dryMassPerArea');
+      const dryVolume = byProperty.get('dryVolumePerArea');
       if (mass?.unit) {
         this.massPerAreaKey = mass.key;
         this.massPerAreaBase = converter(mass.unit, BASE.massPerArea);
@@ -157,8 +160,14 @@ export class Standardizer {
         this.dryMassPerAreaKey = dry.key;
         this.dryMassPerAreaBase = converter(dry.unit, BASE.massPerArea);
       }
-      const canMass = this.massPerAreaKey !== undefined || (this.volumePerAreaKey !== undefined && this.crop !== undefined);
-      const canVolume = this.volumePerAreaKey !== undefined || (this.massPerAreaKey !== undefined && this.crop !== undefined);
+      // A logged dry volume (John Deere's VRYIELDVOL: bushels at the crop's standard moisture) is
+      // kept as logged rather than recomputed; the masses still come from the wet mass beside it.
+      if (dryVolume?.unit) {
+        this.dryVolumePerAreaKey = dryVolume.key;
+        this.dryVolumePerAreaBase = converter(dryVolume.unit, BASE.volumePerArea);
+      }
+      const canMass = this.massPerAreaKey !== undefined || ((this.volumePerAreaKey !== undefined || this.dryVolumePerAreaKey !== undefined) && this.crop !== undefined);
+      const canVolume = this.volumePerAreaKey !== undefined || this.dryVolumePerAreaKey !== undefined || (this.massPerAreaKey !== undefined && this.crop !== undefined);
       if (canMass) {
         base('wetMass', BASE.mass);
         base('wetMassPerArea', BASE.massPerArea, mass?.unit);
@@ -167,9 +176,9 @@ export class Standardizer {
       }
       if (canVolume) {
         base('wetVolume', BASE.volume);
-        base('wetVolumePerArea', BASE.volumePerArea, volume?.unit);
+        base('wetVolumePerArea', BASE.volumePerArea, volume?.unit ?? dryVolume?.unit);
         base('dryVolume', BASE.volume);
-        base('dryVolumePerArea', BASE.volumePerArea, volume?.unit);
+        base('dryVolumePerArea', BASE.volumePerArea, dryVolume?.unit ?? volume?.unit);
       }
       if (!this.crop) {
         this.warnings.push(
@@ -314,6 +323,7 @@ export class Standardizer {
     const massSrc = this.massPerAreaKey ? batch.numbers.get(this.massPerAreaKey) : undefined;
     const volumeSrc = this.volumePerAreaKey ? batch.numbers.get(this.volumePerAreaKey) : undefined;
     const drySrc = this.dryMassPerAreaKey ? batch.numbers.get(this.dryMassPerAreaKey) : undefined;
+    const dryVolumeSrc = this.dryVolumePerAreaKey ? batch.numbers.get(this.dryVolumePerAreaKey) : undefined;
     const moisture = this.direct.find((d) => d.property === 'harvestMoisture');
     const moistureSrc = moisture ? batch.numbers.get(moisture.key) : undefined;
     const toPercent = moisture ? converter(this.meta.columns.find((c) => c.key === moisture.key)!.unit!, BASE.ratio) : undefined;
@@ -330,11 +340,14 @@ export class Standardizer {
       const ha = areaM2[i]! / 10_000;
       let wetKgHa = massSrc && this.massPerAreaBase ? this.massPerAreaBase(massSrc[i]!) : NaN;
       let wetM3Ha = volumeSrc && this.volumePerAreaBase ? this.volumePerAreaBase(volumeSrc[i]!) : NaN;
+      const moist = moistureSrc && toPercent ? toPercent(moistureSrc[i]!) : NaN;
+      const loggedDryM3Ha = dryVolumeSrc && this.dryVolumePerAreaBase ? this.dryVolumePerAreaBase(dryVolumeSrc[i]!) : NaN;
+      // Only a dry volume logged: the wet volume is the dry one taken back to the moisture measured.
+      if (Number.isNaN(wetKgHa) && Number.isNaN(wetM3Ha) && !Number.isNaN(loggedDryM3Ha)) wetM3Ha = wetFromDry(loggedDryM3Ha, moist, standardMoisture);
       if (Number.isNaN(wetKgHa) && !Number.isNaN(wetM3Ha)) wetKgHa = wetM3Ha / m3PerKg;
       if (Number.isNaN(wetM3Ha) && !Number.isNaN(wetKgHa)) wetM3Ha = wetKgHa * m3PerKg;
-      const moist = moistureSrc && toPercent ? toPercent(moistureSrc[i]!) : NaN;
       const dryKgHa = drySrc && this.dryMassPerAreaBase ? this.dryMassPerAreaBase(drySrc[i]!) : dryFromWet(wetKgHa, moist, standardMoisture);
-      const dryM3Ha = dryKgHa * m3PerKg;
+      const dryM3Ha = Number.isNaN(loggedDryM3Ha) ? dryKgHa * m3PerKg : loggedDryM3Ha;
       put('wetMassPerArea', i, wetKgHa);
       put('wetMass', i, wetKgHa * ha);
       put('dryMassPerArea', i, dryKgHa);

@@ -287,6 +287,12 @@ export function dryFromWet(wet: number, moisturePct: number, standardMoisturePct
   return (wet * (100 - moisturePct)) / (100 - standardMoisturePct);
 }
 
+/** The inverse of `dryFromWet`: a dry figure at the standard moisture taken back to the moisture measured. */
+export function wetFromDry(dry: number, moisturePct: number, standardMoisturePct: number | undefined): number {
+  if (standardMoisturePct === undefined || Number.isNaN(moisturePct)) return dry;
+  return (dry * (100 - standardMoisturePct)) / (100 - moisturePct);
+}
+
 const kgToLb = converter('kg', 'lb');
 const buToM3 = converter('bu', 'm3');
 

@@ -251,7 +251,11 @@ test('a John Deere layer without its metadata JSON is recognised by its columns 
       assert.equal(op.operationType, 'harvested');
       assert.ok(op.warnings.some((w) => /no -Deere-Metadata\.json/.test(w)));
       const [first] = await normalized();
+      // VRYIELDVOL is JD's dry volume (bu/ac at the standard moisture), kept as logged; with no crop
+      // known there is no standard moisture, so the wet volume repeats it (and a warning says so).
+      assert.equal(first!.properties.dryVolumePerArea, 180.25);
       assert.equal(first!.properties.wetVolumePerArea, 180.25);
+      assert.ok(op.warnings.some((w) => /no crop is recorded/.test(w)));
       assert.equal(first!.properties.distance, 3.5);
       assert.equal(first!.properties.equipmentWidth, 30);
       assert.equal(first!.properties.timestamp, '2017-10-27T08:56:52.124Z');

@@ -38,12 +38,13 @@ const COMMON: Readonly<Record<string, { standard: StandardProperty; unit?: strin
 };
 
 /**
- * Harvest yield columns. `VRYIELDVOL` is the *wet* volume: on both yield samples it equals WetMass
- * divided by the crop's test weight (soybeans 1393.68 lb/ac ÷ 60 = 23.23 bu/ac = VRYIELDVOL 23.22;
- * corn ÷ 56 likewise), not the moisture-corrected figure (formats.md guessed dry).
+ * Harvest yield columns. `VRYIELDVOL` is the *dry* volume, bushels at the crop's standard moisture:
+ * on the Gen4 corn export WetMass × (100 − Moisture) / 85 / 56 reproduces it point by point (median
+ * ratio 1.0004) while WetMass / 56 is 2.6 % above it (test/formats/jd-gen4/oracle.test.ts). On the
+ * soybean export the two cannot be told apart: its moisture (12.8 %) is close to soybeans' 13 %.
  */
 const HARVEST: Readonly<Record<string, StandardProperty>> = {
-  VRYIELDVOL: 'wetVolumePerArea',
+  VRYIELDVOL: 'dryVolumePerArea',
   WETMASS: 'wetMassPerArea',
   VRYIELDMAS: 'wetMassPerArea',
   MOISTURE: 'harvestMoisture',
@@ -86,7 +87,7 @@ export function deerePlan(context: LayerContext): LayerPlan {
   };
   for (const [name, spec] of Object.entries(COMMON)) map(name, spec.standard, spec.unit ?? (spec.standard === 'sectionId' ? undefined : spec.standard === 'speed' ? 'mi/hr' : 'ft'));
   if (operationType === 'harvested') {
-    for (const [name, standard] of Object.entries(HARVEST)) map(name, standard, standard === 'harvestMoisture' ? 'percentage' : standard === 'wetVolumePerArea' ? 'bu/ac' : 'lb/ac');
+    for (const [name, standard] of Object.entries(HARVEST)) map(name, standard, standard === 'harvestMoisture' ? 'percentage' : standard === 'dryVolumePerArea' ? 'bu/ac' : 'lb/ac');
   }
   const rateUnit = operationType === 'planted' ? 'seeds/ac' : 'gal/ac';
   if (operationType === 'planted') {
