@@ -1,5 +1,6 @@
 import { emitEvent } from '../alerts/events.ts';
 import type { UnitSystem } from '../model/properties.ts';
+import { fileBlobPrefix } from '../store/blob-keys.ts';
 import type { Batch, BlobStore, FileEntry, MetadataStore } from '../store/types.ts';
 import type { ConvertedOperation } from './batch-conversion.ts';
 import type { ConvertPool } from './convert-pool.ts';
@@ -42,13 +43,28 @@ export function convertBatchHandler(deps: ConvertBatchDeps): JobHandler {
     await emitEvent(store, batch.ownerId, 'batchUploadProcessingFinished', { batchId: batch.id, leafUserId: batch.leafUserId });
   }
 
-  async function record(batch: Batch, operation: ConvertedOperation): Promise<FileEntry> {
+  /**
+   * Records an entry, unless its batch was deleted (with its Leaf user) while the job ran: the
+   * insert then fails on the missing batch, and the outputs just stored would be left behind
+   * (the user's purge jobs listed only what existed then), so they are removed here.
+   */
+  async function upsertUnlessGone(batch: Batch, prefix: string, entry: FileEntry): Promise<FileEntry | undefined> {
+    try {
+      return await store.upsertFile(entry);
+    } catch (error) {
+      if (await store.findBatch(batch.id)) throw error;
+      await blobs.delete(`${prefix}/`);
+      return undefined;
+    }
+  }
+
+  async function record(batch: Batch, operation: ConvertedOperation): Promise<FileEntry | undefined> {
     const id = fileIdFor(batch.id, operation.sourceKey);
-    const prefix = `files/${id}`;
+    const prefix = fileBlobPrefix(id);
     // Outputs first: an entry that says processed always has its files.
     const outputs = await storeOutputs(blobs, prefix, operation.dir);
     const now = new Date().toISOString();
-    const entry = await store.upsertFile({
+    const entry = await upsertUnlessGone(batch, prefix, {
       id,
       ownerId: batch.ownerId,
       leafUserId: batch.leafUserId,
@@ -73,6 +89,7 @@ export function convertBatchHandler(deps: ConvertBatchDeps): JobHandler {
       sourceKey: operation.sourceKey,
       blobPrefix: prefix,
     });
+    if (!entry) return undefined;
     const body = { fileId: entry.id, leafUserId: entry.leafUserId };
     if (entry.status === 'processed') await emitEvent(store, batch.ownerId, 'uploadedFileProcessingFinished', body);
     else await emitEvent(store, batch.ownerId, 'uploadedFileProcessingFailed', { ...body, message: entry.statusDetails ?? '' });
@@ -86,13 +103,21 @@ export function convertBatchHandler(deps: ConvertBatchDeps): JobHandler {
       await store.updateBatch(batch.id, { status: 'PROCESSING', updatedTime: new Date().toISOString() });
       const done = (await store.filesOfBatch(batch.id)).filter((f) => f.status === 'processed');
       await withJobTempDir(deps.dataDir, job, async (dir) => {
-        const zip = await blobs.locate(batch.blobKey);
+        let zip;
+        try {
+          zip = await blobs.locate(batch.blobKey);
+        } catch (error) {
+          if (!(await store.findBatch(batch.id))) return; // deleted, upload and all, since the job started
+          throw error;
+        }
         const result = await deps.pool.convertBatch({ zip, outDir: dir, units: deps.units, provider: batch.provider, skip: done.map((f) => f.sourceKey), limits: deps.zipLimits }, signal);
         if (result.rejected) return finish(batch, 'FAILED', result.rejected, result.failures);
         let processed = done.length;
         for (const operation of result.operations) {
           signal.throwIfAborted();
-          if ((await record(batch, operation)).status === 'processed') processed++;
+          const entry = await record(batch, operation);
+          if (!entry) return; // the batch is gone: nothing left to finish
+          if (entry.status === 'processed') processed++;
         }
         if (processed > 0) return finish(batch, 'PROCESSED', null, result.failures);
         return finish(batch, 'FAILED', result.datasets === 0 ? NO_VALID_FILES : UNABLE_TO_READ, result.failures);

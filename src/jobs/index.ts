@@ -4,6 +4,7 @@ import type { BlobStore, MetadataStore } from '../store/types.ts';
 import { convertBatchHandler } from './convert-batch.ts';
 import { createConvertPool } from './convert-pool.ts';
 import { mergeHandler } from './merge.ts';
+import { purgeBlobsHandler } from './purge-blobs.ts';
 import { startBullWorker } from './bullmq-runner.ts';
 import { startWorker as startRunner, type JobHandler, type Worker, type WorkerLog } from './runner.ts';
 import type { JobKind } from '../store/types.ts';
@@ -43,7 +44,11 @@ export async function startWorker(options: ServiceWorkerOptions): Promise<Worker
     convertBatch: convertBatchHandler({ store, blobs, dataDir: config.dataDir, pool, units: config.units, zipLimits }),
     merge: mergeHandler({ store, blobs, dataDir: config.dataDir, pool, units: config.units }),
   });
-  const deliveries = run('deliveries', DELIVERY_CONCURRENCY, { deliverWebhook: deliverWebhookHandler({ store, retryMinutes: config.webhookRetryMinutes }) });
+  // Purges wait on the disk or the object store, like deliveries on the network: they share those slots.
+  const deliveries = run('deliveries', DELIVERY_CONCURRENCY, {
+    deliverWebhook: deliverWebhookHandler({ store, retryMinutes: config.webhookRetryMinutes }),
+    purgeBlobs: purgeBlobsHandler(blobs),
+  });
   return {
     async stop() {
       await Promise.all([conversions.stop(), deliveries.stop()]);

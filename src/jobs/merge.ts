@@ -91,6 +91,8 @@ export function mergeHandler(deps: MergeDeps): JobHandler {
           steps: outputs.steps,
           warnings: result.warnings,
         });
+        // Deleted with its Leaf user while merging: the purge listed the prefix before these outputs existed.
+        if (!(await store.findFile(entry.id))) return blobs.delete(`${entry.blobPrefix}/`);
         const body = { fileId: entry.id, leafUserId: entry.leafUserId };
         if (result.status === 'processed') await emitEvent(store, entry.ownerId, 'mergedFileProcessingFinished', body);
         else await emitEvent(store, entry.ownerId, 'mergedFileProcessingFailed', { ...body, message: result.statusDetails });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fileBlobPrefix } from '../store/blob-keys.ts';
 import type { FileEntry } from '../store/types.ts';
 
 /**
@@ -34,6 +35,6 @@ export function newMergedEntry(ownerId: string, sources: readonly FileEntry[], n
     steps: {},
     warnings: [],
     sourceKey: `merge:${id}`,
-    blobPrefix: `files/${id}`,
+    blobPrefix: fileBlobPrefix(id),
   };
 }

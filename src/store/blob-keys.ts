@@ -27,3 +27,18 @@ export function blobPath(root: string, key: string, options: { prefix?: boolean 
   if (!path.startsWith(base + sep)) throw new Error(`invalid blob key "${key}": it resolves outside the blob store`);
   return path;
 }
+
+/** Where a batch keeps its bytes (the upload), without the trailing `/`. */
+export function batchBlobPrefix(batchId: string): string {
+  return `batches/${batchId}`;
+}
+
+/** The key of a batch's uploaded zip. */
+export function uploadKey(batchId: string): string {
+  return `${batchBlobPrefix(batchId)}/upload.zip`;
+}
+
+/** Where a file entry keeps its outputs, without the trailing `/`. */
+export function fileBlobPrefix(fileId: string): string {
+  return `files/${fileId}`;
+}

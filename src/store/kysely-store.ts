@@ -1,4 +1,5 @@
 import { Migrator, type Kysely } from 'kysely';
+import { batchBlobPrefix } from './blob-keys.ts';
 import { listFiles } from './file-query.ts';
 import * as queue from './job-queue.ts';
 import { migrationProvider } from './migrations/index.ts';
@@ -32,6 +33,9 @@ function isUniqueViolation(error: unknown): boolean {
  * share, so a PostgreSQL store is this function with another dialect. Every getter that takes an
  * owner filters by it: another owner's id reads as missing.
  */
+/** Blob prefixes per purgeBlobs job: a user with 100 k files is purged by many small jobs, not one huge payload. */
+const PURGE_CHUNK = 500;
+
 export function createKyselyStore(db: Kysely<Database>, options: { dialect: queue.Dialect } = { dialect: 'sqlite' }): MetadataStore {
   /*
    * A record and the job that processes it are written in one transaction (a transactional outbox):
@@ -96,8 +100,15 @@ export function createKyselyStore(db: Kysely<Database>, options: { dialect: queu
       return store.getUser(user.ownerId, user.id);
     },
     async deleteUser(ownerId, id) {
-      const result = await db.deleteFrom('leaf_users').where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
+      return db.transaction().execute(async (trx) => {
+        const batches = await trx.selectFrom('batches').select('id').where('owner_id', '=', ownerId).where('leaf_user_id', '=', id).execute();
+        const files = await trx.selectFrom('files').select('blob_prefix').where('owner_id', '=', ownerId).where('leaf_user_id', '=', id).execute();
+        const result = await trx.deleteFrom('leaf_users').where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+        if (Number(result.numDeletedRows) === 0) return false;
+        const prefixes = [...batches.map((b) => `${batchBlobPrefix(b.id)}/`), ...files.map((f) => `${f.blob_prefix}/`)];
+        for (let i = 0; i < prefixes.length; i += PURGE_CHUNK) await queue.enqueue(trx, 'purgeBlobs', { prefixes: prefixes.slice(i, i + PURGE_CHUNK) });
+        return true;
+      });
     },
 
     async createBatch(batch) {

@@ -153,7 +153,8 @@ export interface FailedCall {
   connectionError: string | null;
 }
 
-export type JobKind = 'convertBatch' | 'merge' | 'deliverWebhook';
+/** `purgeBlobs` (payload `{prefixes}`): removes the stored bytes of records already deleted. */
+export type JobKind = 'convertBatch' | 'merge' | 'deliverWebhook' | 'purgeBlobs';
 /** `dispatched`: handed to an external queue engine (BullMQ), which runs it from then on. */
 export type JobState = 'queued' | 'dispatched' | 'running' | 'done' | 'failed';
 
@@ -183,6 +184,11 @@ export interface MetadataStore {
   getUser(ownerId: string, id: string): Promise<LeafUser | undefined>;
   listUsers(ownerId: string, filter: { email?: string; name?: string; externalId?: string; page: number; size: number }): Promise<{ items: LeafUser[]; total: number }>;
   replaceUser(user: LeafUser): Promise<LeafUser | undefined>;
+  /**
+   * Deletes a Leaf user with its batches and file entries and, in the same transaction, queues
+   * `purgeBlobs` jobs for their stored bytes (uploads and outputs), so that no crash leaves bytes
+   * that nothing will ever remove. False, and nothing written, when the owner has no such user.
+   */
   deleteUser(ownerId: string, id: string): Promise<boolean>;
 
   /** A batch alone, without a job (tools and tests); an upload uses createBatchWithJob. */

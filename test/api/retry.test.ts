@@ -2,7 +2,7 @@ import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { uploadKey } from '../../src/api/batches/upload.ts';
+import { uploadKey } from '../../src/store/blob-keys.ts';
 import { zipBuffer } from '../helpers/zip.ts';
 import { jobRows } from '../store/helpers/jobs-table.ts';
 import { ApiClient, waitFor } from './helpers/http.ts';

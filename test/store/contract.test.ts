@@ -170,4 +170,23 @@ for (const engine of ENGINES) {
     assert.deepEqual(job?.payload, { batchId: batch.id, retry: true });
     assert.equal(await store.claimJob(['convertBatch'], 60_000), undefined);
   });
+
+  run('deleting a user queues purgeBlobs jobs for its batches\' uploads and its files\' outputs, in 500-prefix chunks', async (store) => {
+    const { owner, user } = await ownerWithUser(store, 'leaving');
+    const other = await ownerWithUser(store, 'staying');
+    const batch = await store.createBatch(batchRecord(owner.id, user.id));
+    // 600 entries: 601 prefixes with the batch, so two jobs of 500 and 101.
+    for (let i = 0; i < 600; i++) await store.upsertFile(fileRecord(owner.id, user.id, { id: `file-${i}`, blobPrefix: `files/file-${i}`, sourceKey: `op-${i}` }));
+    await store.upsertFile(fileRecord(other.owner.id, other.user.id, { id: 'kept', blobPrefix: 'files/kept' }));
+    assert.equal(await store.deleteUser(other.owner.id, user.id), false, 'another owner cannot delete the user');
+    assert.equal(await store.claimJob(['purgeBlobs'], 60_000), undefined, 'a refused deletion queues nothing');
+
+    assert.equal(await store.deleteUser(owner.id, user.id), true);
+    const prefixes: string[] = [];
+    for (let job = await store.claimJob(['purgeBlobs'], 60_000); job; job = await store.claimJob(['purgeBlobs'], 60_000)) prefixes.push(...(job.payload.prefixes as string[]));
+    assert.equal(prefixes.length, 601);
+    assert.deepEqual(new Set(prefixes), new Set([`batches/${batch.id}/`, ...Array.from({ length: 600 }, (_, i) => `files/file-${i}/`)]));
+    assert.equal(await store.getFile(owner.id, 'file-0'), undefined);
+    assert.ok(await store.getFile(other.owner.id, 'kept'));
+  });
 }

@@ -7,12 +7,9 @@ import { ownerOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { badRequest, notFound } from '../problem.ts';
 import { UploadGuard } from './upload-guard.ts';
+import { batchBlobPrefix, uploadKey } from '../../store/blob-keys.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function uploadKey(batchId: string): string {
-  return `batches/${batchId}/upload.zip`;
-}
 
 interface UploadParams {
   leafUserId?: string;
@@ -60,7 +57,7 @@ async function storeUpload(request: FastifyRequest, reply: FastifyReply, part: M
   try {
     size = await deps.blobs.put(key, guard, { maxBytes: deps.config.maxUploadBytes });
   } catch (error) {
-    await deps.blobs.delete(`batches/${id}/`).catch((cleanup: unknown) => request.log.warn({ err: cleanup }, 'could not remove a refused upload'));
+    await deps.blobs.delete(`${batchBlobPrefix(id)}/`).catch((cleanup: unknown) => request.log.warn({ err: cleanup }, 'could not remove a refused upload'));
     if (guard.rejection?.reason === 'notZip') throw refuse(badRequest('The upload is not a zip file'));
     if (guard.rejection?.reason === 'tooLarge' || part.file.truncated) throw refuse(badRequest(`The upload is larger than the limit of ${deps.config.maxUploadBytes} bytes`));
     throw error;

@@ -1,6 +1,6 @@
 import { OUTPUT_FILES } from '../../pipeline.ts';
 import type { FileEntry } from '../../store/types.ts';
-import { uploadKey } from '../batches/upload.ts';
+import { uploadKey } from '../../store/blob-keys.ts';
 import { LINKED_OUTPUTS, type Download, type FileJsonType } from './schemas.ts';
 
 export const FILES_BASE = '/services/operations/api/files';
