@@ -37,6 +37,11 @@ export interface Config {
     /** Most an entry may inflate relative to its compressed size (zip-bomb guard). */
     maxRatio: number;
   };
+  /**
+   * Seconds a pre-signed S3 GET URL stays valid; 0 = off. When on, downloads and images answer
+   * 302 to such a URL instead of streaming the bytes through the API (S3 blobs only).
+   */
+  s3PresignSeconds: number;
   /** Honour X-Forwarded-* (behind a reverse proxy) when building absolute URLs. */
   trustProxy: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -150,6 +155,16 @@ function blobs(env: Env, dataDir: string): Config['blobs'] {
   };
 }
 
+/** SigV4 caps a pre-signed URL's lifetime at 7 days. */
+const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+
+function presignSeconds(env: Env, blobLocation: Config['blobs']): number {
+  const seconds = integer(env, 'FURROW_S3_PRESIGN_SECONDS', 0, 0, MAX_PRESIGN_SECONDS);
+  // Silently streaming when the operator asked for redirects would hide a misconfiguration until the API saturates.
+  if (seconds > 0 && blobLocation.kind !== 's3') throw new ConfigError('FURROW_S3_PRESIGN_SECONDS needs BLOB_URL=s3://bucket/prefix (local blobs have no URL to redirect to)');
+  return seconds;
+}
+
 /** Reads and checks every setting; throws a ConfigError naming the variable at fault. */
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(raw(env, 'FURROW_DATA_DIR') ?? './data');
@@ -180,6 +195,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxTotalBytes: integer(env, 'FURROW_ZIP_MAX_TOTAL_BYTES', 20 * GIB, 1),
       maxRatio: positiveNumber(env, 'FURROW_ZIP_MAX_RATIO', 200),
     },
+    s3PresignSeconds: presignSeconds(env, blobLocation),
     trustProxy: boolean(env, 'FURROW_TRUST_PROXY', false),
     logLevel: oneOf(env, 'FURROW_LOG_LEVEL', LOG_LEVELS, 'info'),
   };

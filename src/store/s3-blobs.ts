@@ -5,6 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { S3Location } from '../config.ts';
 import { blobPath } from './blob-keys.ts';
 import { BlobNotFoundError, BlobTooLargeError } from './local-blobs.ts';
@@ -126,6 +127,12 @@ export function createS3BlobStore(location: S3Location, options: { client?: S3Cl
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
       await rm(join(options.cacheDir, prefix), { recursive: true, force: true }).catch(() => {});
+    },
+
+    async presignedUrl(key, { expiresSeconds, contentDisposition, contentType }) {
+      // Signed locally (no request to S3), for the client's endpoint: it must be one the API's clients can reach too.
+      const command = new GetObjectCommand({ Bucket: bucket, Key: objectKey(key), ResponseContentDisposition: contentDisposition, ResponseContentType: contentType });
+      return getSignedUrl(client, command, { expiresIn: expiresSeconds });
     },
   };
   return store;

@@ -279,4 +279,12 @@ export interface BlobStore {
   get(key: string, range?: { start: number; end: number }): Promise<Readable>;
   size(key: string): Promise<number | undefined>;
   delete(prefix: string): Promise<void>;
+  /**
+   * A URL anyone holding it can GET the blob from (byte ranges included), for `expiresSeconds`,
+   * answered with the given `Content-Disposition` (as the API names downloads) and `Content-Type`:
+   * lets the API redirect downloads instead of relaying their bytes. Absent (or undefined returned)
+   * when the store has no such URLs (the local folder). Does not check that the blob exists:
+   * callers do, so a missing blob stays the API's 404.
+   */
+  presignedUrl?(key: string, options: { expiresSeconds: number; contentDisposition?: string; contentType?: string }): Promise<string | undefined>;
 }

@@ -71,3 +71,30 @@ test('without FURROW_JWT_SECRET a secret is generated once and kept in the data 
     assert.equal(given.jwtSecret, 'k'.repeat(32));
   });
 });
+
+test('FURROW_S3_PRESIGN_SECONDS: off by default, seconds with S3 blobs, refused when malformed or without S3', () => {
+  const s3 = { BLOB_URL: 's3://bucket/furrow', FURROW_S3_ENDPOINT: 'http://127.0.0.1:9000' };
+  assert.equal(loadConfig({}).s3PresignSeconds, 0);
+  assert.equal(loadConfig(s3).s3PresignSeconds, 0);
+  assert.equal(loadConfig({ ...s3, FURROW_S3_PRESIGN_SECONDS: '0' }).s3PresignSeconds, 0);
+  assert.equal(loadConfig({ ...s3, FURROW_S3_PRESIGN_SECONDS: '300' }).s3PresignSeconds, 300);
+  // SigV4's longest lifetime: 7 days = 7 × 24 × 3600 = 604800 s.
+  assert.equal(loadConfig({ ...s3, FURROW_S3_PRESIGN_SECONDS: '604800' }).s3PresignSeconds, 604800);
+  // 0 with local blobs is "off", which needs no S3.
+  assert.equal(loadConfig({ FURROW_S3_PRESIGN_SECONDS: '0' }).s3PresignSeconds, 0);
+  const refused: [Record<string, string>, RegExp][] = [
+    [{ ...s3, FURROW_S3_PRESIGN_SECONDS: '5m' }, /whole number/],
+    [{ ...s3, FURROW_S3_PRESIGN_SECONDS: '-1' }, /whole number/],
+    [{ ...s3, FURROW_S3_PRESIGN_SECONDS: '1.5' }, /whole number/],
+    [{ ...s3, FURROW_S3_PRESIGN_SECONDS: '604801' }, /between 0 and 604800/],
+    [{ FURROW_S3_PRESIGN_SECONDS: '300' }, /BLOB_URL=s3:/],
+    [{ BLOB_URL: 'file:///srv/blobs', FURROW_S3_PRESIGN_SECONDS: '300' }, /BLOB_URL=s3:/],
+  ];
+  for (const [env, message] of refused) {
+    assert.throws(
+      () => loadConfig(env),
+      (error: unknown) => error instanceof ConfigError && error.message.includes('FURROW_S3_PRESIGN_SECONDS') && message.test(error.message),
+      JSON.stringify(env),
+    );
+  }
+});

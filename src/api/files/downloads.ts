@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { ownerOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -32,7 +33,32 @@ function contentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-/** GET /files/{id}/download/{what}: outputs streamed from the blob store, byte ranges honoured (resumable downloads of large GeoJSON). */
+/** The 302 of a download or image when FURROW_S3_PRESIGN_SECONDS is on, for the OpenAPI document. */
+export const redirectResponse = {
+  302: {
+    description: 'Found: with FURROW_S3_PRESIGN_SECONDS set, the bytes are at a short-lived pre-signed S3 URL (Range honoured there)',
+    type: 'null',
+    headers: { Location: { type: 'string', format: 'uri', description: 'pre-signed S3 GET URL' } },
+  },
+};
+
+/**
+ * Answers 302 to a pre-signed URL of the blob when the deployment turned redirects on and the store
+ * can sign one: the bytes then go from S3 to the client, not through this process. False when the
+ * caller must stream them itself. Call it once the blob is known to exist, so a missing one stays
+ * this API's 404 rather than S3's error behind a redirect.
+ */
+export async function redirectToBlob(deps: ApiDeps, reply: FastifyReply, key: string, headers: { contentDisposition?: string; contentType: string }): Promise<boolean> {
+  const expiresSeconds = deps.config.s3PresignSeconds;
+  if (expiresSeconds <= 0 || !deps.blobs.presignedUrl) return false;
+  const url = await deps.blobs.presignedUrl(key, { expiresSeconds, ...headers });
+  if (url === undefined) return false;
+  // The Location stops working after expiresSeconds: nothing on the way may keep the redirect.
+  reply.header('Cache-Control', 'no-store').redirect(url, 302);
+  return true;
+}
+
+/** GET /files/{id}/download/{what}: outputs streamed from the blob store, byte ranges honoured (resumable downloads of large GeoJSON), or a redirect to S3 (redirectToBlob). */
 export const downloadRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
   app.get(
     '/files/:id/download/:what',
@@ -40,11 +66,13 @@ export const downloadRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = asyn
       schema: {
         tags: ['files'],
         summary: 'Download an output or the original upload',
-        description: 'Supports a single `Range: bytes=…` request (206, or 416 when it starts past the end).',
+        description:
+          'Supports a single `Range: bytes=…` request (206, or 416 when it starts past the end). With FURROW_S3_PRESIGN_SECONDS set, answers 302 to a pre-signed S3 URL instead (Range requests too: S3 honours the Range header there).',
         params: Type.Object({ id: FileParams.properties.id, what: Type.Enum([...DOWNLOADS]) }),
         response: {
           200: { description: 'the whole file', content: { 'application/geo+json': { schema: { type: 'string', format: 'binary' } }, 'application/zip': { schema: { type: 'string', format: 'binary' } } } },
           206: { description: 'the requested byte range', content: { 'application/geo+json': { schema: { type: 'string', format: 'binary' } } } },
+          ...redirectResponse,
           416: problemResponse('Range Not Satisfiable: the range starts past the end'),
           ...problemResponses,
         },
@@ -57,8 +85,11 @@ export const downloadRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = asyn
       const key = downloadKey(file, what);
       const size = key === undefined ? undefined : await deps.blobs.size(key);
       if (key === undefined || size === undefined) throw notFound(`${what} of this file`);
-      reply.header('Accept-Ranges', 'bytes').header('Content-Disposition', contentDisposition(attachmentName(file.fileName, file.id, what)));
+      const disposition = contentDisposition(attachmentName(file.fileName, file.id, what));
       const range = parseRange(request.headers.range, size);
+      // An unsatisfiable range is answered here even when redirecting: the size is known already, and the client gets the API's problem, not S3's XML.
+      if (range.kind !== 'unsatisfiable' && (await redirectToBlob(deps, reply, key, { contentDisposition: disposition, contentType: CONTENT_TYPES[what] }))) return reply;
+      reply.header('Accept-Ranges', 'bytes').header('Content-Disposition', disposition);
       if (range.kind === 'unsatisfiable') {
         reply.header('Content-Range', `bytes */${size}`);
         return sendProblem(request, reply, 416, `The file has ${size} bytes`);

@@ -7,7 +7,7 @@ import type { ApiDeps } from '../deps.ts';
 import { setPageHeaders } from '../paging.ts';
 import { notFound, problemResponses } from '../problem.ts';
 import { baseUrl } from '../urls.ts';
-import { downloadRoutes } from './downloads.ts';
+import { downloadRoutes, redirectResponse, redirectToBlob } from './downloads.ts';
 import { FILES_BASE, fileJson } from './entry.ts';
 import { IMAGE_FILES, type ImageEntry } from '../../convert/render/property-rasters.ts';
 import { startMerge } from './merge.ts';
@@ -95,7 +95,11 @@ export const fileRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (a
         tags,
         summary: 'One PNG image or its .png.aux.xml georeference',
         params: Type.Object({ id: FileParams.properties.id, name: Type.String({ pattern: '^[A-Za-z]+\\.png(\\.aux\\.xml)?$' }) }),
-        response: { 200: { description: 'the image', content: { 'image/png': { schema: { type: 'string', format: 'binary' } }, 'application/xml': { schema: { type: 'string' } } } }, ...problemResponses },
+        response: {
+          200: { description: 'the image', content: { 'image/png': { schema: { type: 'string', format: 'binary' } }, 'application/xml': { schema: { type: 'string' } } } },
+          ...redirectResponse,
+          ...problemResponses,
+        },
       },
     },
     async (request, reply) => {
@@ -103,7 +107,10 @@ export const fileRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (a
       const key = `${file.blobPrefix}/${IMAGE_FILES.folder}/${request.params.name}`;
       const size = await deps.blobs.size(key);
       if (size === undefined) throw notFound('Image');
-      reply.type(request.params.name.endsWith('.png') ? 'image/png' : 'application/xml').header('Content-Length', size);
+      const contentType = request.params.name.endsWith('.png') ? 'image/png' : 'application/xml';
+      // Shown inline as today (no Content-Disposition): map viewers load these by URL.
+      if (await redirectToBlob(deps, reply, key, { contentType })) return reply;
+      reply.type(contentType).header('Content-Length', size);
       return reply.send(await deps.blobs.get(key));
     },
   );
