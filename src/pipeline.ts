@@ -169,6 +169,8 @@ export async function convertOperation(source: OperationSource, outDir: string, 
             constants,
             strings: standardizer.stringProperties(),
             foreign: (layer) => foreign(layer),
+            // A speed derived from positions or distances over whole-second timestamps jitters record to record: the velocity-change filter smooths it first (FILTERS.md).
+            speedLogged: meta.columns.some((c) => c.standard === 'speed'),
           });
           steps.ok('filteredGeojson', `${filtered.kept} of ${filtered.total} points kept`);
           // A beyond-Leaf member of the summary: what each filter removed, so a farmer can judge the cleaning.

@@ -3,7 +3,8 @@ import { cleanupReasons } from '../clean.ts';
 import type { FilterName } from './options.ts';
 import type { FilterPlan } from './plan.ts';
 import { LogHistogram, RunningMoments } from './stats.ts';
-import { LookAheadWindow, pointAfter, secondsToPassEnd, type HeldPoint } from './window.ts';
+import { medianSpeedChange } from './velocity.ts';
+import { LookAheadWindow, pointAfter, secondsToPassEnd, speedRun, type HeldPoint } from './window.ts';
 
 /** Figures of the whole operation that the statistical filters need, from an earlier pass. */
 export interface OperationFigures {
@@ -48,6 +49,8 @@ export class FilterPass {
       on('flowDelay') ? o.flowDelay.seconds + o.flowDelay.toleranceSeconds : 0,
       on('moistureDelay') ? o.moistureDelay.seconds + o.moistureDelay.toleranceSeconds : 0,
       on('endPass') ? o.endPass.seconds + o.passes.gapSeconds : 0,
+      // The median after a point reaches r records ahead in its run, each at most a pass gap apart.
+      on('velocityChange') ? plan.velocity.halfWidth * o.passes.gapSeconds : 0,
     );
     this.window = new LookAheadWindow(plan, horizon, stringKeys);
   }
@@ -86,7 +89,7 @@ export class FilterPass {
     if (active.has('endPass') && reason === null && p.on) hit('endPass', secondsToPassEnd(p, o.passes.gapSeconds, o.endPass.seconds) < o.endPass.seconds);
     if (active.has('minVelocity')) hit('minVelocity', speed < o.minVelocity.min);
     if (active.has('maxVelocity')) hit('maxVelocity', speed > o.maxVelocity.max);
-    if (active.has('velocityChange')) hit('velocityChange', p.speedChange > o.velocityChange.maxRelativeChange);
+    if (active.has('velocityChange') && reason === null) hit('velocityChange', this.speedChange(p) > o.velocityChange.maxRelativeChange);
     if (active.has('minSwath') && this.plan.width) {
       const fullWidth = this.figures.fullWidth ?? NaN;
       hit('minSwath', this.plan.width.toBase(v[this.plan.width.index]!) < o.minSwath.minFraction * fullWidth);
@@ -109,6 +112,13 @@ export class FilterPass {
     if (active.has('outliers') && f.outliers) hit('outliers', Math.abs(outlierValue - f.outliers.mean) > o.outliers.limit * f.outliers.sd);
     if (active.has('stdDev') && f.stdDev) hit('stdDev', Math.abs(yieldValue - f.stdDev.mean) > o.stdDev.limit * f.stdDev.sd);
     return reason;
+  }
+
+  /** Relative change of the (median) speed from the previous record of the point's run. */
+  private speedChange(p: HeldPoint): number {
+    const r = this.plan.velocity.halfWidth;
+    const { series, at } = speedRun(p, r + 1, r, this.plan.options.passes.gapSeconds);
+    return medianSpeedChange(series, at, r);
   }
 
   /** Moves the flow sensor's values back by the flow delay; false when no point exists to take them from. */

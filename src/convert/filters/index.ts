@@ -21,6 +21,12 @@ export interface FilterLayout {
   constants?: readonly [string, string][];
   /** Per-point text properties in output order (e.g. `recordingStatus`). Default: those of the first batch. */
   strings?: readonly string[];
+  /**
+   * Whether the source logged the speed (true) or Furrow derived it from consecutive positions
+   * (false): the velocity-change filter smooths a derived speed first. Not given: taken as logged,
+   * which is Yield Editor's own rule.
+   */
+  speedLogged?: boolean;
   /** Foreign members of each FeatureCollection (RFC 7946 §6.1). */
   foreign?: (layer: 'filtered' | 'annotated') => Record<string, unknown>;
 }
@@ -59,7 +65,7 @@ export async function writeFilteredOutputs(
   layout: FilterLayout = {},
 ): Promise<FilterResult> {
   const options = resolveOptions(settings);
-  const plan = planFilters(operationType, units, options);
+  const plan = planFilters(operationType, units, options, layout.speedLogged);
   const constants = layout.constants ?? [['operationType', operationType]];
   const figures = await operationFigures(points, plan, constants, layout.strings);
 
@@ -218,6 +224,13 @@ function describe(options: ResolvedOptions, plan: FilterPlan, f: OperationFigure
       case 'position':
         entry.unit = 'm/s';
         break;
+      case 'velocityChange': {
+        // Which window was applied, and why: a reader can tell a smoothed test from Yield Editor's own.
+        const logged = plan.velocity.speedLogged;
+        entry.speed = logged === undefined ? 'not said (taken as logged)' : logged ? 'logged' : 'derived from positions';
+        entry.appliedMedianPoints = 2 * plan.velocity.halfWidth + 1;
+        break;
+      }
       case 'flowDelay':
       case 'moistureDelay':
       case 'startPass':

@@ -2,6 +2,7 @@ import type { OperationType } from '../../model/operations.ts';
 import type { StandardProperty } from '../../model/properties.ts';
 import { converter } from '../../model/units.ts';
 import { FILTER_ORDER, type FilterName, type ResolvedOptions } from './options.ts';
+import { halfWidth } from './velocity.ts';
 
 /** Properties a flow delay moves along time: what the flow sensor measures, per area or per second. */
 export const FLOW_SHIFTED: readonly StandardProperty[] = ['wetMassPerArea', 'dryMassPerArea', 'wetVolumePerArea', 'dryVolumePerArea', 'cropFlow'];
@@ -46,6 +47,8 @@ export interface FilterPlan {
   flowShifted: number[];
   flowTotals: { total: number; perArea: SiProperty; fromBase: (v: number) => number }[];
   moisture?: number;
+  /** The velocity-change test: whether the speed was logged (undefined: not said, taken as logged) and the median's records on each side. */
+  velocity: { speedLogged: boolean | undefined; halfWidth: number };
 }
 
 function baseUnitOf(property: StandardProperty): string {
@@ -58,7 +61,11 @@ function baseUnitOf(property: StandardProperty): string {
   return 'm';
 }
 
-export function planFilters(operationType: OperationType, units: ReadonlyMap<StandardProperty, string>, options: ResolvedOptions): FilterPlan {
+/**
+ * `speedLogged`: whether the source logged the speed (false: Furrow derived it from positions).
+ * Undefined is taken as logged, so that a caller that does not say gets Yield Editor's own rule.
+ */
+export function planFilters(operationType: OperationType, units: ReadonlyMap<StandardProperty, string>, options: ResolvedOptions, speedLogged?: boolean): FilterPlan {
   const keys = [...units.keys()];
   const index = new Map(keys.map((k, i) => [k, i] as const));
   const si = (property: StandardProperty): SiProperty | undefined => {
@@ -84,6 +91,10 @@ export function planFilters(operationType: OperationType, units: ReadonlyMap<Sta
     flowShifted: FLOW_SHIFTED.map((p) => index.get(p)).filter((i): i is number => i !== undefined),
     flowTotals: [],
     moisture: index.get('harvestMoisture'),
+    velocity: {
+      speedLogged,
+      halfWidth: halfWidth(speedLogged === false ? options.velocityChange.derivedMedianPoints : options.velocityChange.medianPoints),
+    },
   };
   if (plan.area) {
     for (const [total, perArea] of FLOW_TOTALS) {

@@ -17,8 +17,15 @@ export interface HeldPoint {
   next: HeldPoint | undefined;
   /** Cleanup rule that removed it (set on arrival), or null. */
   cleanup: string | null;
-  /** Speed change from the previous point of the track, relative to that point's speed. */
-  speedChange: number;
+  /** Speed in m/s; NaN when none. */
+  speed: number;
+  /**
+   * Speeds (m/s) of the records just before this one in its run — the same track, no step longer
+   * than the pass gap or back in time — nearest first, as many as the velocity-change window needs.
+   * Copied forward on arrival, so that no point holds a link to earlier points (which would keep
+   * the whole operation in memory).
+   */
+  earlier: number[];
   /** Speed implied by the step from the previous point of the track, m/s. */
   impliedSpeed: number;
   /** The filter that removed the point, set when it leaves the window; null when kept. */
@@ -62,6 +69,8 @@ export class LookAheadWindow {
     const strings = this.stringKeys.map((k) => batch.strings.get(k));
     const status = batch.strings.get('recordingStatus');
     const gapMs = this.plan.options.passes.gapSeconds * 1000;
+    // The velocity-change medians reach r + 1 records back (the previous record's window).
+    const history = speed ? this.plan.velocity.halfWidth + 1 : 0;
     for (let i = 0; i < batch.length; i++) {
       const values = new Float64Array(keys.length);
       for (let k = 0; k < columns.length; k++) values[k] = columns[k]?.[i] ?? NaN;
@@ -79,7 +88,8 @@ export class LookAheadWindow {
         passStart: NaN,
         next: undefined,
         cleanup: cleanup[i] ?? null,
-        speedChange: NaN,
+        speed: speed ? speed.toBase(values[speed.index]!) : NaN,
+        earlier: [],
         impliedSpeed: NaN,
         removedBy: null,
       };
@@ -89,11 +99,7 @@ export class LookAheadWindow {
         prev.next = point;
         const dtMs = time - prev.time;
         if (point.on) point.passStart = prev.on && dtMs >= 0 && dtMs <= gapMs ? prev.passStart : time;
-        if (speed) {
-          const v = speed.toBase(values[speed.index]!);
-          const vPrev = speed.toBase(prev.values[speed.index]!);
-          if (vPrev > 0) point.speedChange = Math.abs(v - vPrev) / vPrev;
-        }
+        if (history > 0 && dtMs >= 0 && dtMs <= gapMs) point.earlier = [prev.speed, ...prev.earlier.slice(0, history - 1)];
         if (dtMs > 0) point.impliedSpeed = distanceMeters(prev.lon, prev.lat, point.lon, point.lat) / (dtMs / 1000);
         state.last = point;
       } else {
@@ -150,4 +156,24 @@ export function secondsToPassEnd(point: HeldPoint, gapSeconds: number, limitSeco
     last = q;
   }
   return (last.time - point.time) / 1000;
+}
+
+/**
+ * The speeds around `point` in its run (same track, no step longer than `gapSeconds` or back in
+ * time): up to `before` records before it, the point, and up to `after` records after it, in time
+ * order, with the point's index. The look-ahead window holds the later records (FilterPass sets
+ * its horizon to `after` × the pass gap).
+ */
+export function speedRun(point: HeldPoint, before: number, after: number, gapSeconds: number): { series: number[]; at: number } {
+  const series = point.earlier.slice(0, before).reverse();
+  const at = series.length;
+  series.push(point.speed);
+  let last = point;
+  for (let q = point.next; q && series.length - at - 1 < after; q = q.next) {
+    const dt = q.time - last.time;
+    if (dt < 0 || dt > gapSeconds * 1000) break;
+    series.push(q.speed);
+    last = q;
+  }
+  return { series, at };
 }

@@ -117,15 +117,122 @@ test('minVelocity / maxVelocity: defaults 0.9 and 4.5 m/s, limits themselves kep
   assert.equal(off.result.kept, 5);
 });
 
-test('velocityChange: a speed more than 20 % away from the previous point’s', async () => {
+test('velocityChange, speed logged (Yield Editor): a speed more than 20 % away from the previous point’s', async () => {
   // 2 → 2 (0 %), 2 → 2.5 (25 %: removed), 2.5 → 2.5, 2.5 → 1.9 (24 %: removed), 1.9 → 2 (5.3 %).
   const speeds = [2, 2, 2.5, 2.5, 1.9, 2];
   const data = series(rows(6, (i) => ({ values: { speed: speeds[i] } })));
-  const on = await runFilters(data, only({ velocityChange: {} }));
+  const on = await runFilters(data, only({ velocityChange: {} }), 'harvested', UNITS, { speedLogged: true });
   assert.deepEqual(removedIndices(on, 'velocityChange'), [2, 4]);
-  const looser = await runFilters(data, only({ velocityChange: { maxRelativeChange: 0.245 } }));
+  assert.equal(on.result.parameters.velocityChange!.speed, 'logged');
+  assert.equal(on.result.parameters.velocityChange!.appliedMedianPoints, 1);
+  const looser = await runFilters(data, only({ velocityChange: { maxRelativeChange: 0.245 } }), 'harvested', UNITS, { speedLogged: true });
   assert.deepEqual(removedIndices(looser, 'velocityChange'), [2]);
+  // Not said whether the speed was logged: Yield Editor's rule, as for a logged speed.
+  const unsaid = await runFilters(data, only({ velocityChange: {} }));
+  assert.deepEqual(removedIndices(unsaid, 'velocityChange'), [2, 4]);
+  assert.equal(unsaid.result.parameters.velocityChange!.speed, 'not said (taken as logged)');
   assert.equal((await runFilters(data, only({}))).result.kept, 6);
+});
+
+/*
+ * A steady 2 m/s whose speed is derived from 1 Hz positions with whole-second timestamps: where a
+ * record's position is a second late, one step reads 1 m/s and the next 3 m/s (the pattern of the
+ * CCI sample, FILTERS.md). Speeds: 2 2 1 3 2 2 2 1 3 2 2.
+ */
+const jitter = [2, 2, 1, 3, 2, 2, 2, 1, 3, 2, 2];
+
+test('velocityChange, speed derived: a steady speed with one-record jitter is kept', async () => {
+  const data = series(rows(jitter.length, (i) => ({ values: { speed: jitter[i] } })));
+  // Yield Editor's rule on the raw speeds: 2→1 (50 %), 1→3 (200 %), 3→2 (33 %), twice: 2, 3, 4, 7, 8, 9.
+  const raw = await runFilters(data, only({ velocityChange: {} }), 'harvested', UNITS, { speedLogged: true });
+  assert.deepEqual(removedIndices(raw, 'velocityChange'), [2, 3, 4, 7, 8, 9]);
+  // Medians of 3 records (points 1–9; the first and last have no full window and are not tested):
+  // (2,2,1) (2,1,3) (1,3,2) (3,2,2) (2,2,2) (2,2,1) (2,1,3) (1,3,2) (3,2,2) are all 2 m/s: nothing removed.
+  const derived = await runFilters(data, only({ velocityChange: {} }), 'harvested', UNITS, { speedLogged: false });
+  assert.deepEqual(removedIndices(derived, 'velocityChange'), []);
+  assert.equal(derived.result.parameters.velocityChange!.speed, 'derived from positions');
+  assert.equal(derived.result.parameters.velocityChange!.appliedMedianPoints, 3);
+  // derivedMedianPoints 1 switches the smoothing off: Yield Editor's rule again.
+  const unsmoothed = await runFilters(data, only({ velocityChange: { derivedMedianPoints: 1 } }), 'harvested', UNITS, { speedLogged: false });
+  assert.deepEqual(removedIndices(unsmoothed, 'velocityChange'), [2, 3, 4, 7, 8, 9]);
+});
+
+test('velocityChange, speed derived: a real abrupt change is removed where it happens', async () => {
+  // 2 m/s, then 1.2 m/s from point 4 on, with the same one-record jitter at point 8 (0.6 / 1.8).
+  const speeds = [2, 2, 2, 2, 1.2, 1.2, 1.2, 1.2, 0.6, 1.8, 1.2, 1.2];
+  const data = series(rows(speeds.length, (i) => ({ values: { speed: speeds[i] } })));
+  // Medians of 3: m3 = med(2, 2, 1.2) = 2, m4 = med(2, 1.2, 1.2) = 1.2: |1.2 − 2| / 2 = 40 % at point 4.
+  // Around the jitter m7 = med(1.2, 1.2, 0.6) = 1.2, m8 = med(1.2, 0.6, 1.8) = 1.2, m9 = med(0.6, 1.8, 1.2) = 1.2.
+  const derived = await runFilters(data, only({ velocityChange: {} }), 'harvested', UNITS, { speedLogged: false });
+  assert.deepEqual(removedIndices(derived, 'velocityChange'), [4]);
+  // Logged, the same series also loses the jitter: 1.2→0.6 (50 %), 0.6→1.8 (200 %), 1.8→1.2 (33 %).
+  const logged = await runFilters(data, only({ velocityChange: {} }), 'harvested', UNITS, { speedLogged: true });
+  assert.deepEqual(removedIndices(logged, 'velocityChange'), [4, 8, 9, 10]);
+  // A 20 % limit is strict: at 45 % the 40 % step is kept.
+  const looser = await runFilters(data, only({ velocityChange: { maxRelativeChange: 0.45 } }), 'harvested', UNITS, { speedLogged: false });
+  assert.deepEqual(removedIndices(looser, 'velocityChange'), []);
+});
+
+test('velocityChange, speed derived: a wider median ignores a two-record dip', async () => {
+  // 2 m/s with a 2-record dip to 1 m/s at points 3 and 4.
+  const speeds = [2, 2, 2, 1, 1, 2, 2, 2];
+  const data = series(rows(speeds.length, (i) => ({ values: { speed: speeds[i] } })));
+  // Medians of 3: m2 = med(2,2,1) = 2, m3 = med(2,1,1) = 1 (50 %: removed), m4 = med(1,1,2) = 1,
+  // m5 = med(1,2,2) = 2 (100 %: removed).
+  const three = await runFilters(data, only({ velocityChange: {} }), 'harvested', UNITS, { speedLogged: false });
+  assert.deepEqual(removedIndices(three, 'velocityChange'), [3, 5]);
+  // Medians of 5 records: every full window (points 2–5) holds at least three 2s (e.g. m2 = med(2,2,2,1,1) = 2), so all are 2.
+  const five = await runFilters(data, only({ velocityChange: { derivedMedianPoints: 5 } }), 'harvested', UNITS, { speedLogged: false });
+  assert.deepEqual(removedIndices(five, 'velocityChange'), []);
+  assert.equal(five.result.parameters.velocityChange!.appliedMedianPoints, 5);
+  // An even window counts as the odd one below it: 4 records act as 3.
+  const four = await runFilters(data, only({ velocityChange: { derivedMedianPoints: 4 } }), 'harvested', UNITS, { speedLogged: false });
+  assert.deepEqual(removedIndices(four, 'velocityChange'), [3, 5]);
+  assert.equal(four.result.parameters.velocityChange!.appliedMedianPoints, 3);
+});
+
+test('velocityChange: no test across a gap longer than the pass gap, nor where a median window is cut short', async () => {
+  // t = 0..3 at 2 m/s, a 20 s gap (> 10 s), then t = 23..26 at 1 m/s: the first point after the gap
+  // has no previous record in its run, so the 50 % drop is not a change. With medians of 3 the
+  // records next to the gap have no full window (point 3 lacks a successor in its run, point 4 a
+  // predecessor): points 3, 4 and 5 (whose previous median is point 4's) are not tested.
+  const times = [0, 1, 2, 3, 23, 24, 25, 26];
+  const data = series(times.map((t, i) => ({ t, values: { speed: i < 4 ? 2 : 1 } })));
+  for (const speedLogged of [true, false]) {
+    const run = await runFilters(data, only({ velocityChange: {} }), 'harvested', UNITS, { speedLogged });
+    assert.deepEqual(removedIndices(run, 'velocityChange'), [], `speedLogged ${speedLogged}`);
+  }
+  // With a 30 s pass gap the two runs are one: the logged rule removes the drop at point 4, and so
+  // does the median of 3 (m3 = med(2, 2, 1) = 2, m4 = med(2, 1, 1) = 1).
+  for (const speedLogged of [true, false]) {
+    const joined = await runFilters(data, only({ velocityChange: {}, passes: { gapSeconds: 30 } }), 'harvested', UNITS, { speedLogged });
+    assert.deepEqual(removedIndices(joined, 'velocityChange'), [4], `speedLogged ${speedLogged}`);
+  }
+  // A derived speed's first record spans whatever came before (here 0.5 m/s, then a steady 2):
+  // Yield Editor's rule removes point 1 (300 %); with medians of 3, point 1 is not tested (point 0
+  // has no full window) and m1 = med(0.5, 2, 2) = 2 = m2 = …, so nothing is removed.
+  const start = series(rows(6, (i) => ({ values: { speed: i === 0 ? 0.5 : 2 } })));
+  assert.deepEqual(removedIndices(await runFilters(start, only({ velocityChange: {} }), 'harvested', UNITS, { speedLogged: true }), 'velocityChange'), [1]);
+  assert.deepEqual(removedIndices(await runFilters(start, only({ velocityChange: {} }), 'harvested', UNITS, { speedLogged: false }), 'velocityChange'), []);
+});
+
+test('velocityChange, speed derived: each section is medianed along its own track', async () => {
+  // Sections 1 and 2 side by side at t = 0..7. Section 1 carries the jitter 2 2 1 3 2 2 2 2 (kept),
+  // section 2 drops from 2 to 1 m/s at t = 4 (removed there: m(t=3) = med(2,2,1) = 2, m(t=4) = 1).
+  const units = new Map<StandardProperty, string>([...UNITS, ['sectionId', 'count']]);
+  const s1 = [2, 2, 1, 3, 2, 2, 2, 2];
+  const s2 = [2, 2, 2, 2, 1, 1, 1, 1];
+  const data = series(
+    Array.from({ length: 16 }, (_, i) => {
+      const t = i >> 1;
+      const section = (i % 2) + 1;
+      return { t, x: t * 2, values: { sectionId: section, speed: (section === 1 ? s1 : s2)[t] } };
+    }),
+    units,
+  );
+  const run = await runFilters(data, only({ velocityChange: {} }), 'harvested', units, { speedLogged: false });
+  // Point index = 2 t + section − 1: section 2 at t = 4 is point 9.
+  assert.deepEqual(removedIndices(run, 'velocityChange'), [9]);
 });
 
 test('minSwath: narrower than half the widest swath (or of a given full width)', async () => {

@@ -15,7 +15,12 @@ import { withTempDir } from '../../helpers/temp.ts';
  * with their defaults on those normalized points, and every per-filter count is checked against a
  * plain whole-array re-derivation below, written from FILTERS.md's definitions (not from the
  * filter code): rules in order, a point counted once for the first rule that removes it,
- * percentiles by sorting, mean and σ by two sums.
+ * percentiles by sorting, mean and σ by two sums, running medians by sorting each window.
+ *
+ * TSK1 logs no ground speed: the speed is Furrow's, distance / Δt between consecutive positions
+ * (checked below), so the pipeline says `speedLogged: false` and the velocity-change filter
+ * compares medians of 3 records. Yield Editor's previous-record rule (`speedLogged: true`) is
+ * checked as well: it removes 330 points here against 23 with the medians (FILTERS.md).
  */
 
 interface Feature {
@@ -34,8 +39,18 @@ function haversine(lon1: number, lat1: number, lon2: number, lat2: number): numb
   return 2 * 6_371_008.8 * Math.asin(Math.sqrt(Math.min(1, a)));
 }
 
-/** The expected first-removing filter of every point, derived with plain loops over the whole array. */
-function expectedReasons(features: Feature[], units: Record<string, string>): (string | null)[] {
+/** Median of a list (mean of the two middle values for an even count). */
+function medianOf(list: number[]): number {
+  const sorted = [...list].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * The expected first-removing filter of every point, derived with plain loops over the whole array.
+ * `medianPoints`: records in the velocity-change median (1 = Yield Editor's previous-record rule).
+ */
+function expectedReasons(features: Feature[], units: Record<string, string>, medianPoints: number): (string | null)[] {
   const n = features.length;
   const time = features.map((f) => Date.parse(f.properties.timestamp as string));
   const on = features.map((f) => f.properties.recordingStatus === 'On');
@@ -83,7 +98,22 @@ function expectedReasons(features: Feature[], units: Record<string, string>): (s
   for (let i = 0; i < n; i++) mark(i, 'endPass', on[i]! && passEnd[i]! - time[i]! < 4000);
   for (let i = 0; i < n; i++) mark(i, 'minVelocity', speed[i]! < 0.9);
   for (let i = 0; i < n; i++) mark(i, 'maxVelocity', speed[i]! > 4.5);
-  for (let i = 1; i < n; i++) mark(i, 'velocityChange', speed[i - 1]! > 0 && Math.abs(speed[i]! - speed[i - 1]!) / speed[i - 1]! > 0.2);
+  // Velocity change: cut the log into runs at every step longer than 10 s (or back in time); each
+  // speed becomes the median of the records within `r` of it, where all 2r + 1 lie in its run; a
+  // point is removed when its median differs by more than 20 % from the previous record's, both
+  // medians being full. The card has one track (no sectionId).
+  const run = new Array<number>(n).fill(0);
+  for (let i = 1; i < n; i++) {
+    const dt = time[i]! - time[i - 1]!;
+    run[i] = run[i - 1]! + (dt >= 0 && dt <= 10_000 ? 0 : 1);
+  }
+  const r = (medianPoints - 1) / 2;
+  const full = (i: number) => i - r >= 0 && i + r < n && run[i - r] === run[i] && run[i + r] === run[i];
+  const smooth = speed.map((_, i) => (full(i) ? medianOf(speed.slice(i - r, i + r + 1)) : NaN));
+  for (let i = 1; i < n; i++) {
+    const before = smooth[i - 1]!;
+    mark(i, 'velocityChange', run[i] === run[i - 1] && before > 0 && Math.abs(smooth[i]! - before) / before > 0.2);
+  }
   const widest = Math.max(...features.map((f) => num(f, 'equipmentWidth')).filter((w) => !Number.isNaN(w)));
   for (let i = 0; i < n; i++) mark(i, 'minSwath', num(features[i]!, 'equipmentWidth') < 0.5 * widest);
   for (let i = 1; i < n; i++) {
@@ -152,28 +182,49 @@ test('CCI forage harvester TSK1: removed counts per filter match a plain re-deri
     // ORACLE.json: TLG00001 has 4,716 records, all with a valid position.
     assert.equal(features.length, 4716);
 
-    const units = new Map(Object.entries(unitsJson)) as Map<StandardProperty, string>;
-    const filterDir = join(dir, 'filters');
-    const result = await writeFilteredOutputs(batches(features, units), 'harvested', units, filterDir, {}, { constants: [['operationType', 'harvested']] });
-    const annotated = JSON.parse(await readFile(join(filterDir, 'annotated.geojson'), 'utf8')) as { features: Feature[] };
-    const filtered = JSON.parse(await readFile(join(filterDir, 'filtered.geojson'), 'utf8')) as { features: Feature[] };
+    // The speed is derived: wherever the previous record is 0–10 s earlier, speed = distance / Δt
+    // (distance in m, from the positions).
+    let derivedChecked = 0;
+    for (let i = 1; i < features.length; i++) {
+      const dt = (Date.parse(features[i]!.properties.timestamp as string) - Date.parse(features[i - 1]!.properties.timestamp as string)) / 1000;
+      if (!(dt > 0 && dt <= 10)) continue;
+      assert.ok(Math.abs(num(features[i]!, 'speed') - num(features[i]!, 'distance') / dt) < 1e-5, `speed of point ${i}`);
+      derivedChecked++;
+    }
+    assert.ok(derivedChecked > 4000);
 
-    const expected = expectedReasons(features, unitsJson);
-    const expectedCounts = count(expected);
-    const actual = annotated.features.map((f) => f.properties.removedBy as string | null);
-    assert.equal(result.total, 4716);
-    assert.equal(annotated.features.length, 4716);
-    for (const [name, n] of Object.entries(result.removedBy)) assert.equal(n, expectedCounts[name] ?? 0, `removed by ${name}`);
-    assert.deepEqual(count(actual), expectedCounts);
-    assert.deepEqual(actual, expected);
-    assert.equal(result.kept, expected.filter((r) => r === null).length);
-    assert.equal(filtered.features.length, result.kept);
-    // The points the cleanup rules keep are exactly the pipeline's standard.geojson.
-    assert.equal(actual.filter((r) => r === null || !r.startsWith('cleanup:')).length, standard.features.length);
-    // Every filter of the set ran on this harvest: nothing skipped.
-    assert.deepEqual(result.skipped, {});
-    // The figures a reader can check in the parameters: full width 9 m (ORACLE max of DDI 0043).
-    assert.equal(result.parameters.minSwath!.fullWidth, 9);
+    const units = new Map(Object.entries(unitsJson)) as Map<StandardProperty, string>;
+    // As the pipeline runs it on this card (no speed column: speedLogged false), then with
+    // Yield Editor's rule (speedLogged true).
+    for (const [speedLogged, medianPoints, velocityRemoved] of [
+      [false, 3, 23],
+      [true, 1, 330],
+    ] as const) {
+      const filterDir = join(dir, `filters-${speedLogged}`);
+      const result = await writeFilteredOutputs(batches(features, units), 'harvested', units, filterDir, {}, { constants: [['operationType', 'harvested']], speedLogged });
+      const annotated = JSON.parse(await readFile(join(filterDir, 'annotated.geojson'), 'utf8')) as { features: Feature[] };
+      const filtered = JSON.parse(await readFile(join(filterDir, 'filtered.geojson'), 'utf8')) as { features: Feature[] };
+
+      const expected = expectedReasons(features, unitsJson, medianPoints);
+      const expectedCounts = count(expected);
+      const actual = annotated.features.map((f) => f.properties.removedBy as string | null);
+      assert.equal(result.total, 4716);
+      assert.equal(annotated.features.length, 4716);
+      for (const [name, n] of Object.entries(result.removedBy)) assert.equal(n, expectedCounts[name] ?? 0, `removed by ${name} (speedLogged ${speedLogged})`);
+      assert.deepEqual(count(actual), expectedCounts);
+      assert.deepEqual(actual, expected);
+      // The figures FILTERS.md quotes: 330 points with Yield Editor's rule, 23 with medians of 3.
+      assert.equal(result.removedBy.velocityChange, velocityRemoved);
+      assert.equal(result.parameters.velocityChange!.appliedMedianPoints, medianPoints);
+      assert.equal(result.kept, expected.filter((r) => r === null).length);
+      assert.equal(filtered.features.length, result.kept);
+      // The points the cleanup rules keep are exactly the pipeline's standard.geojson.
+      assert.equal(actual.filter((r) => r === null || !r.startsWith('cleanup:')).length, standard.features.length);
+      // Every filter of the set ran on this harvest: nothing skipped.
+      assert.deepEqual(result.skipped, {});
+      // The figures a reader can check in the parameters: full width 9 m (ORACLE max of DDI 0043).
+      assert.equal(result.parameters.minSwath!.fullWidth, 9);
+    }
   });
 });
 

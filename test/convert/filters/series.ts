@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { emptyBatch, type PointBatch } from '../../../src/model/batch.ts';
 import type { OperationType } from '../../../src/model/operations.ts';
 import type { StandardProperty } from '../../../src/model/properties.ts';
-import { FILTER_ORDER, writeFilteredOutputs, type FilterResult, type FilterSettings } from '../../../src/convert/filters/index.ts';
+import { FILTER_ORDER, writeFilteredOutputs, type FilterLayout, type FilterResult, type FilterSettings } from '../../../src/convert/filters/index.ts';
 import { withTempDir } from '../../helpers/temp.ts';
 import { METERS_PER_DEGREE } from '../../helpers/fake-source.ts';
 
@@ -68,10 +68,16 @@ interface Feature {
   properties: Record<string, unknown>;
 }
 
-export async function runFilters(points: () => AsyncIterable<PointBatch>, settings: FilterSettings, operationType: OperationType = 'harvested', units = UNITS): Promise<Annotated> {
+export async function runFilters(
+  points: () => AsyncIterable<PointBatch>,
+  settings: FilterSettings,
+  operationType: OperationType = 'harvested',
+  units = UNITS,
+  layout: Pick<FilterLayout, 'speedLogged'> = {},
+): Promise<Annotated> {
   let out: Annotated | undefined;
   await withTempDir(async (dir) => {
-    const result = await writeFilteredOutputs(points, operationType, units, dir, settings, { constants: [['operationType', operationType]] });
+    const result = await writeFilteredOutputs(points, operationType, units, dir, settings, { constants: [['operationType', operationType]], ...layout });
     const annotated = JSON.parse(await readFile(join(dir, 'annotated.geojson'), 'utf8')) as { features: Feature[] };
     const filtered = JSON.parse(await readFile(join(dir, 'filtered.geojson'), 'utf8')) as { features: Feature[] };
     out = {
