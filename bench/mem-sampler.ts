@@ -7,7 +7,8 @@
  *
  * FURROW_HEAP_SNAPSHOT_MB=N also writes one heap snapshot (into FURROW_HEAP_SNAPSHOT_DIR,
  * default /tmp/furrow-bench) the first time the used heap passes N MiB; summarise it with
- * bench/heapsnapshot-top.ts.
+ * bench/heapsnapshot-top.ts. FURROW_MEM_TIMELINE_S=N prints the current figures every N seconds,
+ * to tell which step of a conversion holds the peak.
  */
 import { writeHeapSnapshot } from 'node:v8';
 
@@ -18,8 +19,11 @@ const snapshotDir = process.env.FURROW_HEAP_SNAPSHOT_DIR ?? '/tmp/furrow-bench';
 let snapshotTaken = false;
 const started = performance.now();
 
+let peakRssAt = 0;
+
 function sample(): void {
   const m = process.memoryUsage();
+  if (m.rss > peak.rss) peakRssAt = performance.now() - started;
   for (const key of Object.keys(peak) as (keyof typeof peak)[]) if (m[key] > peak[key]) peak[key] = m[key];
   if (!snapshotTaken && m.heapUsed > snapshotAt) {
     snapshotTaken = true;
@@ -29,11 +33,22 @@ function sample(): void {
 }
 
 setInterval(sample, 25).unref();
+const timelineSeconds = Number(process.env.FURROW_MEM_TIMELINE_S ?? NaN);
+if (timelineSeconds > 0) {
+  setInterval(() => {
+    const m = process.memoryUsage();
+    const mib = (n: number) => Math.round(n / MIB);
+    process.stderr.write(
+      `mem-sampler: ${((performance.now() - started) / 1000).toFixed(0)} s rss ${mib(m.rss)} heapUsed ${mib(m.heapUsed)} heapTotal ${mib(m.heapTotal)} arrayBuffers ${mib(m.arrayBuffers)} MiB\n`,
+    );
+  }, timelineSeconds * 1000).unref();
+}
 process.on('exit', () => {
   sample();
   const mib = (n: number) => Math.round(n / MIB);
   process.stderr.write(
     `mem-sampler: peak rss ${mib(peak.rss)} MiB (maxRSS ${mib(process.resourceUsage().maxRSS * 1024)} MiB), heapUsed ${mib(peak.heapUsed)} MiB, ` +
-      `heapTotal ${mib(peak.heapTotal)} MiB, external ${mib(peak.external)} MiB, arrayBuffers ${mib(peak.arrayBuffers)} MiB\n`,
+      `heapTotal ${mib(peak.heapTotal)} MiB, external ${mib(peak.external)} MiB, arrayBuffers ${mib(peak.arrayBuffers)} MiB; ` +
+      `rss peaked ${(peakRssAt / 1000).toFixed(1)} s after start (${new Date(Date.now() - (performance.now() - started) + peakRssAt).toISOString()})\n`,
   );
 });

@@ -16,7 +16,7 @@ export interface PointBatch {
 }
 
 /** The usual number of points in a batch: large enough to amortise per-batch work, small enough to stay cache- and memory-friendly. */
-export const BATCH_SIZE = 65_536;
+export const BATCH_SIZE = 16_384;
 
 export function emptyBatch(capacity: number, numberKeys: Iterable<string>, stringKeys: Iterable<string> = []): PointBatch {
   const numbers = new Map<string, Float64Array>();

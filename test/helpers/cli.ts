@@ -10,9 +10,9 @@ export interface CliResult {
 }
 
 /** Runs `furrow <args>` as a user would (a separate process, no TTY). */
-export function runFurrow(args: string[]): Promise<CliResult> {
+export function runFurrow(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
