@@ -77,6 +77,9 @@ export class CoverageBuilder {
   private readonly corners = new Float64Array(8);
   /** Last position of each track (by sectionId; NaN = no section column), kept or removed. */
   private readonly tracks = new Map<number, { lon: number; lat: number }>();
+  // Made once, not per swath (under tsx every closure made also calls a name-setting helper).
+  // Reads this.raster when called, so it follows the grid through coarsening.
+  private readonly markRun = (lo: number, hi: number, iy: number): void => this.raster.markRun(lo, hi, iy);
   private swept = 0;
   private swaths = 0;
   private skipped = 0;
@@ -240,7 +243,7 @@ export class CoverageBuilder {
   private mark(): void {
     for (;;) {
       try {
-        scanConvex(this.corners, this.cell, (lo, hi, iy) => this.raster.markRun(lo, hi, iy));
+        scanConvex(this.corners, this.cell, this.markRun);
         return;
       } catch (error) {
         if (!(error instanceof RasterFull)) throw error;

@@ -135,6 +135,37 @@ export class SparseBitRaster {
   }
 
   /**
+   * Adds to each cell of `grid` (row-major, `width` cells a row, cell (0, 0) = block (originX,
+   * originY)) the number of marked cells in its block of 2^shift × 2^shift cells (block (cx, cy)
+   * holds the cells with ix >> shift = cx, iy >> shift = cy); every marked cell's block must lie
+   * in the grid. Counts a word's bits per block instead of visiting every cell: a 2 M-point field
+   * holds ~10^8 marked cells at 0.5 m.
+   */
+  addBlockCounts(shift: number, grid: Uint16Array | Uint32Array | Float64Array, originX: number, originY: number, width: number): void {
+    // Bits of one block within a word (blocks narrower than a word), or the whole word.
+    const bitsPerBlock = shift < 5 ? 1 << shift : 32;
+    const mask = bitsPerBlock === 32 ? 0xffff_ffff : (1 << bitsPerBlock) - 1;
+    for (const [key, tile] of this.tiles) {
+      const baseX = tileX(key) * TILE_SIZE;
+      const baseY = tileY(key) * TILE_SIZE;
+      for (let i = 0; i < TILE_WORDS; i++) {
+        const word = tile[i];
+        if (word === 0) continue;
+        const row = (((baseY + Math.floor(i / WORDS_PER_ROW)) >> shift) - originY) * width - originX;
+        const ixBase = baseX + (i % WORDS_PER_ROW) * 32;
+        if (bitsPerBlock === 32) {
+          grid[row + (ixBase >> shift)] += popcount(word);
+          continue;
+        }
+        for (let b = 0; b < 32; b += bitsPerBlock) {
+          const bits = (word >>> b) & mask;
+          if (bits !== 0) grid[row + ((ixBase + b) >> shift)] += popcount(bits);
+        }
+      }
+    }
+  }
+
+  /**
    * The same coverage at twice the cell size: a coarse cell is marked when any of its four fine
    * cells is (arithmetic shift = floor division, so fine cells nest exactly in coarse ones).
    */

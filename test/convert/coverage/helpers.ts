@@ -65,3 +65,14 @@ export function ringArea(ring: readonly number[][]): number {
   }
   return sum / 2;
 }
+
+/** Even-odd ray casting: is (x, y) inside the ring (open or closed)? Undefined for points on an edge. */
+export function insideRing(ring: readonly number[][], x: number, y: number): boolean {
+  let odd = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]!;
+    const [xj, yj] = ring[j]!;
+    if (yi! > y !== yj! > y && x < ((xj! - xi!) * (y - yi!)) / (yj! - yi!) + xi!) odd = !odd;
+  }
+  return odd;
+}
