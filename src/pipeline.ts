@@ -58,6 +58,13 @@ function json(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
 }
 
+/** The summary Feature, readable, with its geometry on one line: indented, coverage polygons put every coordinate on its own line (~5× the bytes). */
+function summaryJson(feature: { geometry: unknown }): string {
+  const { geometry, ...rest } = feature;
+  const head = JSON.stringify(rest, null, 2);
+  return `${head.slice(0, -2)},\n  "geometry": ${JSON.stringify(geometry)}\n}\n`;
+}
+
 /**
  * Runs one operation through every step in a single streaming pass: raw GeoJSON (source names
  * and units), normalized GeoJSON (standard names and units, every point), standard GeoJSON (the
@@ -149,9 +156,9 @@ export async function convertOperation(source: OperationSource, outDir: string, 
           // Beyond Leaf: the area the machine actually covered, overlaps counted once, beside totalArea (Σ distance × width).
           const areaUnit = summaryUnit('totalArea', settings.units);
           feature.properties.coveredArea = { value: Math.round(converter('m2', areaUnit)(covered.coveredArea) * 1e6) / 1e6, unit: areaUnit };
-          // The swath polygons are the truer shape of the work than the outline of the points.
-          if (covered.polygons) feature.geometry = covered.polygons;
-          await writeFile(join(outDir, OUTPUT_FILES.summary), json(feature));
+          // The swath polygons are the truer shape of the work than the outline of the points (simplified here; exact in coverage.geojson).
+          if (covered.outline && covered.outline.coordinates.length > 0) feature.geometry = covered.outline;
+          await writeFile(join(outDir, OUTPUT_FILES.summary), summaryJson(feature));
           steps.ok('summary');
           await writeFile(join(outDir, OUTPUT_FILES.units), json(Object.fromEntries(standardizer.units)));
           steps.ok('units');
@@ -175,7 +182,7 @@ export async function convertOperation(source: OperationSource, outDir: string, 
           steps.ok('filteredGeojson', `${filtered.kept} of ${filtered.total} points kept`);
           // A beyond-Leaf member of the summary: what each filter removed, so a farmer can judge the cleaning.
           feature.properties.filters = { kept: filtered.kept, removedBy: filtered.removedBy, skipped: filtered.skipped };
-          await writeFile(join(outDir, OUTPUT_FILES.summary), json(feature));
+          await writeFile(join(outDir, OUTPUT_FILES.summary), summaryJson(feature));
         }
       }
     }

@@ -7,6 +7,7 @@ import { localMeters, type LocalProjector } from '../geodesy.ts';
 import { RasterFull, SparseBitRaster } from './raster.ts';
 import { scanConvex, swathCorners } from './swath.ts';
 import { signedArea } from '../rings.ts';
+import { summaryOutline } from './summary-outline.ts';
 import { traceCoverage } from './trace.ts';
 
 export interface CoverageOptions {
@@ -38,6 +39,8 @@ export interface CoverageResult {
   swathCount: number;
   skippedCount: number;
   polygons: MultiPolygonGeometry | null;
+  /** The polygons for the summary's geometry: small gaps filled, specks dropped, simplified (summary-outline.ts). */
+  outline: MultiPolygonGeometry | null;
   files: { geojson: string; fgb?: string };
 }
 
@@ -193,6 +196,7 @@ export class CoverageBuilder {
     const traced = projector === null ? null : traceCoverage(this.raster, cell, (ix, iy) => [ix * cell - anchor, iy * cell - anchor], this.maxTraceCells);
     let polygonArea = 0;
     let polygons: MultiPolygonGeometry | null = null;
+    let outline: MultiPolygonGeometry | null = null;
     if (traced !== null && projector !== null) {
       for (const polygon of traced.polygons) for (const ring of polygon) polygonArea += signedArea(ring.slice(0, -1)) / 2;
       const toLonLat = (p: number[]): number[] => {
@@ -200,6 +204,7 @@ export class CoverageBuilder {
         return [Math.round(lon * COORDINATE_SCALE) / COORDINATE_SCALE, Math.round(lat * COORDINATE_SCALE) / COORDINATE_SCALE];
       };
       polygons = { type: 'MultiPolygon', coordinates: traced.polygons.map((polygon) => polygon.map((ring) => ring.map(toLonLat))) };
+      outline = { type: 'MultiPolygon', coordinates: summaryOutline(traced.polygons).map((polygon) => polygon.map((ring) => ring.map(toLonLat))) };
     }
     const traceCellMeters = traced?.cellMeters ?? cell;
 
@@ -235,6 +240,7 @@ export class CoverageBuilder {
       swathCount: this.swaths,
       skippedCount: this.skipped,
       polygons,
+      outline,
       files,
     };
   }
