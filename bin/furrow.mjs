@@ -2,12 +2,12 @@
 import { setFlagsFromString } from 'node:v8';
 import { register } from 'tsx/esm/api';
 
-// A conversion allocates a few hundred MB per second of short-lived strings and point batches
-// while its live heap stays near 100 MB. V8's default lets the heap grow up to 4× the live size
-// between full collections: a 4 M-point conversion peaked at ~520 MiB RSS, mostly garbage.
-// Doubling at most keeps it near 380 MiB for ~15 % more CPU (20 %: 330 MiB, +45 %; bench/README.md).
-// Set before any worker thread starts: V8 flags are per process.
-const growing = process.env.FURROW_HEAP_GROWING_PERCENT ?? '100';
+// FURROW_HEAP_GROWING_PERCENT bounds how far V8 lets the heap grow between full collections. A
+// conversion's live heap stays near 100 MB while it allocates fast; V8's own policy (the default,
+// 0) lets the heap grow to ~4× that: a 4 M-point conversion peaks at ~430 MiB RSS; 100 (double at
+// most) gives ~390 MiB for ~15 % more CPU (bench/README.md). Set before any worker thread starts:
+// V8 flags are per process.
+const growing = process.env.FURROW_HEAP_GROWING_PERCENT ?? '0';
 if (!/^\d{1,3}$/.test(growing)) {
   process.stderr.write(`furrow: FURROW_HEAP_GROWING_PERCENT must be a whole number of percent (0 = V8's own policy), not "${growing}"\n`);
   process.exit(2);
