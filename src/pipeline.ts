@@ -111,12 +111,16 @@ export async function convertOperation(source: OperationSource, outDir: string, 
     });
     const standardFeatures = new PointFeatureSerializer({ timeKey: 'timestamp', numbers: [...standardizer.units.keys()], strings: standardizer.stringProperties(), constants });
 
+    // The widest equipmentWidth of every point (cleaned or not): the filters' full width, measured here instead of in a read of its own.
+    let widestWidth = -Infinity;
     for await (const batch of source.points()) {
       pointCount += batch.length;
       const rawFeature = rawFeatures.bind(batch);
       for (let i = 0; i < batch.length; i++) if (raw.add(rawFeature(i))) await raw.flush();
       if (!normalized || !standard || !summary) continue;
       const std = standardizer.apply(batch);
+      const widths = std.numbers.get('equipmentWidth');
+      if (widths) for (let i = 0; i < std.length; i++) if (widths[i]! > widestWidth) widestWidth = widths[i]!;
       const reasons = cleanupReasons(std, constantMap);
       const standardFeature = standardFeatures.bind(std);
       for (let i = 0; i < std.length; i++) {
@@ -178,6 +182,7 @@ export async function convertOperation(source: OperationSource, outDir: string, 
             foreign: (layer) => foreign(layer),
             // A speed derived from positions or distances over whole-second timestamps jitters record to record: the velocity-change filter smooths it first (FILTERS.md).
             speedLogged: meta.columns.some((c) => c.standard === 'speed'),
+            widestWidth,
           });
           steps.ok('filteredGeojson', `${filtered.kept} of ${filtered.total} points kept`);
           // A beyond-Leaf member of the summary: what each filter removed, so a farmer can judge the cleaning.

@@ -98,19 +98,29 @@ export function formatValue(value: number): string {
 
 /**
  * ISO 8601 timestamps for points logged every second or faster: the date-time part is cached per
- * second, because `Date#toISOString` per point is a measurable share of conversion time.
+ * minute, because `Date#toISOString` per point (per second on a 1 Hz log) is a measurable share
+ * of conversion time.
  */
 export class TimestampFormatter {
-  private second = NaN;
+  private minute = NaN;
   private prefix = '';
 
   format(epochMs: number): string {
-    const second = Math.floor(epochMs / 1000);
-    if (second !== this.second) {
-      this.second = second;
-      this.prefix = new Date(second * 1000).toISOString().slice(0, 19);
+    const minute = Math.floor(epochMs / 60_000);
+    if (minute !== this.minute) {
+      this.minute = minute;
+      // "YYYY-MM-DDTHH:MM:" (4-digit years: 0000–9999, every time a machine logs).
+      this.prefix = new Date(minute * 60_000).toISOString().slice(0, 17);
     }
-    const ms = Math.round(epochMs - second * 1000);
-    return `${this.prefix}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
+    const withinMinute = epochMs - minute * 60_000;
+    let second = Math.floor(withinMinute / 1000);
+    let ms = Math.round(withinMinute - second * 1000);
+    // A fraction that rounds up to the next whole second (sub-millisecond times) carries over, as Date would.
+    if (ms === 1000) {
+      if (second === 59) return new Date(Math.round(epochMs)).toISOString();
+      second++;
+      ms = 0;
+    }
+    return `${this.prefix}${second < 10 ? '0' : ''}${second}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
   }
 }

@@ -1,10 +1,10 @@
 import type { PointBatch } from '../../model/batch.ts';
 import { cleanupReasons } from '../clean.ts';
-import type { FilterName } from './options.ts';
+import { FILTER_ORDER, type FilterName } from './options.ts';
 import type { FilterPlan } from './plan.ts';
 import { LogHistogram, RunningMoments } from './stats.ts';
 import { medianSpeedChange } from './velocity.ts';
-import { LookAheadWindow, pointAfter, secondsToPassEnd, speedRun, type HeldPoint } from './window.ts';
+import { LookAheadWindow, type Released } from './window.ts';
 
 /** Figures of the whole operation that the statistical filters need, from an earlier pass. */
 export interface OperationFigures {
@@ -31,8 +31,14 @@ export class FigureCollector {
  * that earlier pass: it feeds the collector with the points the point-by-point filters keep.
  */
 export class FilterPass {
-  private readonly window: LookAheadWindow;
+  readonly window: LookAheadWindow;
   private readonly constants: ReadonlyMap<string, string>;
+  /** Which filters run, looked up once: the chain asks for every point. */
+  private readonly on: Readonly<Record<FilterName, boolean>>;
+  /** `cleanup: <rule>` per rule, made once rather than per point. */
+  private readonly cleanupLabels = new Map<string, string>();
+  /** Scratch for the finite values of a median window (velocity.ts). */
+  private readonly medianScratch: Float64Array;
 
   constructor(
     private readonly plan: FilterPlan,
@@ -43,62 +49,81 @@ export class FilterPass {
   ) {
     this.constants = new Map(constants);
     const o = plan.options;
-    const on = (n: FilterName) => plan.active.has(n);
+    const on = Object.fromEntries(FILTER_ORDER.map((n) => [n, plan.active.has(n)])) as Record<FilterName, boolean>;
+    this.on = on;
     const horizon = Math.max(
       0,
-      on('flowDelay') ? o.flowDelay.seconds + o.flowDelay.toleranceSeconds : 0,
-      on('moistureDelay') ? o.moistureDelay.seconds + o.moistureDelay.toleranceSeconds : 0,
-      on('endPass') ? o.endPass.seconds + o.passes.gapSeconds : 0,
+      on.flowDelay ? o.flowDelay.seconds + o.flowDelay.toleranceSeconds : 0,
+      on.moistureDelay ? o.moistureDelay.seconds + o.moistureDelay.toleranceSeconds : 0,
+      on.endPass ? o.endPass.seconds + o.passes.gapSeconds : 0,
       // The median after a point reaches r records ahead in its run, each at most a pass gap apart.
-      on('velocityChange') ? plan.velocity.halfWidth * o.passes.gapSeconds : 0,
+      on.velocityChange ? plan.velocity.halfWidth * o.passes.gapSeconds : 0,
     );
     this.window = new LookAheadWindow(plan, horizon, stringKeys);
+    this.medianScratch = new Float64Array(2 * plan.velocity.halfWidth + 1);
   }
 
-  /** Adds a batch; returns the points whose fate is now known, each with the filter that removed it (or null). */
-  push(batch: PointBatch): HeldPoint[] {
-    const cleanup = this.plan.active.has('cleanup') ? cleanupReasons(batch, this.constants) : [];
+  /** Adds a batch; returns the points whose fate is now known (in `window.ring`, `removedBy` set: the filter that removed each, or null). */
+  push(batch: PointBatch): Released {
+    const cleanup = this.on.cleanup ? cleanupReasons(batch, this.constants) : [];
     return this.judge(this.window.push(batch, cleanup));
   }
 
-  finish(): HeldPoint[] {
+  finish(): Released {
     return this.judge(this.window.finish());
   }
 
-  private judge(points: HeldPoint[]): HeldPoint[] {
-    for (const p of points) p.removedBy = this.reasonFor(p);
-    return points;
+  private judge(released: Released): Released {
+    const { ring } = this.window;
+    for (let seq = released.from; seq < released.to; seq++) ring.removedBy[ring.slot(seq)] = this.reasonFor(seq);
+    return released;
   }
 
-  private reasonFor(p: HeldPoint): string | null {
-    const { active, options: o } = this.plan;
-    const v = p.values;
-    let reason: string | null = active.has('cleanup') && p.cleanup !== null ? `cleanup: ${p.cleanup}` : null;
-    const hit = (name: FilterName, test: boolean) => {
-      if (reason === null && test) reason = name;
-    };
-    const speed = this.plan.speed ? this.plan.speed.toBase(v[this.plan.speed.index]!) : NaN;
-    if (active.has('speed')) hit('speed', speed < o.speed.min);
+  private cleanupLabel(rule: string): string {
+    let label = this.cleanupLabels.get(rule);
+    if (label === undefined) this.cleanupLabels.set(rule, (label = `cleanup: ${rule}`));
+    return label;
+  }
+
+  private reasonFor(seq: number): string | null {
+    const { options: o } = this.plan;
+    const on = this.on;
+    const { ring } = this.window;
+    const s = ring.slot(seq);
+    const v = ring.values;
+    const cleanup = ring.cleanup[s]!;
+    let reason: string | null = on.cleanup && cleanup !== null ? this.cleanupLabel(cleanup) : null;
+    // Converted on arrival (NaN without a speed column); no filter moves the speed.
+    const speed = ring.speed[s]!;
+    if (on.speed && reason === null && speed < o.speed.min) reason = 'speed';
 
     // Shifts change the point's values whether or not an earlier filter removed it, so the annotated
     // output shows every point as the later filters saw it.
-    if (active.has('flowDelay') && o.flowDelay.seconds > 0) hit('flowDelay', !this.shiftFlow(p));
-    if (active.has('moistureDelay') && o.moistureDelay.seconds > 0) hit('moistureDelay', !this.shiftMoisture(p));
-
-    if (active.has('startPass')) hit('startPass', p.on && p.time - p.passStart < o.startPass.seconds * 1000);
-    if (active.has('endPass') && reason === null && p.on) hit('endPass', secondsToPassEnd(p, o.passes.gapSeconds, o.endPass.seconds) < o.endPass.seconds);
-    if (active.has('minVelocity')) hit('minVelocity', speed < o.minVelocity.min);
-    if (active.has('maxVelocity')) hit('maxVelocity', speed > o.maxVelocity.max);
-    if (active.has('velocityChange') && reason === null) hit('velocityChange', this.speedChange(p) > o.velocityChange.maxRelativeChange);
-    if (active.has('minSwath') && this.plan.width) {
-      const fullWidth = this.figures.fullWidth ?? NaN;
-      hit('minSwath', this.plan.width.toBase(v[this.plan.width.index]!) < o.minSwath.minFraction * fullWidth);
+    if (on.flowDelay && o.flowDelay.seconds > 0) {
+      const shifted = this.shiftFlow(seq);
+      if (reason === null && !shifted) reason = 'flowDelay';
     }
-    if (active.has('position')) hit('position', p.impliedSpeed > o.position.maxImpliedSpeed);
+    if (on.moistureDelay && o.moistureDelay.seconds > 0) {
+      const shifted = this.shiftMoisture(seq);
+      if (reason === null && !shifted) reason = 'moistureDelay';
+    }
+
+    const working = ring.on[s] === 1;
+    const time = ring.store.time[s]!;
+    if (on.startPass && reason === null && working && time - ring.passStart[s]! < o.startPass.seconds * 1000) reason = 'startPass';
+    if (on.endPass && reason === null && working && this.window.secondsToPassEnd(seq, o.passes.gapSeconds, o.endPass.seconds) < o.endPass.seconds) reason = 'endPass';
+    if (on.minVelocity && reason === null && speed < o.minVelocity.min) reason = 'minVelocity';
+    if (on.maxVelocity && reason === null && speed > o.maxVelocity.max) reason = 'maxVelocity';
+    if (on.velocityChange && reason === null && this.speedChange(seq) > o.velocityChange.maxRelativeChange) reason = 'velocityChange';
+    if (on.minSwath && reason === null && this.plan.width) {
+      const fullWidth = this.figures.fullWidth ?? NaN;
+      if (this.plan.width.toBase(v[this.plan.width.index]![s]!) < o.minSwath.minFraction * fullWidth) reason = 'minSwath';
+    }
+    if (on.position && reason === null && ring.impliedSpeed[s]! > o.position.maxImpliedSpeed) reason = 'position';
     if (reason !== null) return reason;
 
-    const yieldValue = this.plan.yieldValue ? this.plan.yieldValue.toBase(v[this.plan.yieldValue.index]!) : NaN;
-    const outlierValue = this.plan.outlierValue ? this.plan.outlierValue.toBase(v[this.plan.outlierValue.index]!) : NaN;
+    const yieldValue = this.plan.yieldValue ? this.plan.yieldValue.toBase(v[this.plan.yieldValue.index]![s]!) : NaN;
+    const outlierValue = this.plan.outlierValue ? this.plan.outlierValue.toBase(v[this.plan.outlierValue.index]![s]!) : NaN;
     const f = this.figures;
     if (this.collector) {
       // A statistics pass: gather the figures from the points every point-by-point filter keeps.
@@ -107,40 +132,46 @@ export class FilterPass {
       this.collector.outlierMoments.add(outlierValue);
       return null;
     }
-    if (active.has('minYield') && f.minYield !== undefined) hit('minYield', yieldValue < f.minYield);
-    if (active.has('maxYield') && f.maxYield !== undefined) hit('maxYield', yieldValue > f.maxYield);
-    if (active.has('outliers') && f.outliers) hit('outliers', Math.abs(outlierValue - f.outliers.mean) > o.outliers.limit * f.outliers.sd);
-    if (active.has('stdDev') && f.stdDev) hit('stdDev', Math.abs(yieldValue - f.stdDev.mean) > o.stdDev.limit * f.stdDev.sd);
-    return reason;
+    if (on.minYield && f.minYield !== undefined && yieldValue < f.minYield) return 'minYield';
+    if (on.maxYield && f.maxYield !== undefined && yieldValue > f.maxYield) return 'maxYield';
+    if (on.outliers && f.outliers && Math.abs(outlierValue - f.outliers.mean) > o.outliers.limit * f.outliers.sd) return 'outliers';
+    if (on.stdDev && f.stdDev && Math.abs(yieldValue - f.stdDev.mean) > o.stdDev.limit * f.stdDev.sd) return 'stdDev';
+    return null;
   }
 
   /** Relative change of the (median) speed from the previous record of the point's run. */
-  private speedChange(p: HeldPoint): number {
+  private speedChange(seq: number): number {
     const r = this.plan.velocity.halfWidth;
-    const { series, at } = speedRun(p, r + 1, r, this.plan.options.passes.gapSeconds);
-    return medianSpeedChange(series, at, r);
+    const length = this.window.speedRun(seq, r + 1, r, this.plan.options.passes.gapSeconds);
+    return medianSpeedChange(this.window.series, length, this.window.seriesAt, r, this.medianScratch);
   }
 
   /** Moves the flow sensor's values back by the flow delay; false when no point exists to take them from. */
-  private shiftFlow(p: HeldPoint): boolean {
+  private shiftFlow(seq: number): boolean {
     const { flowDelay } = this.plan.options;
-    const source = pointAfter(p, flowDelay.seconds, flowDelay.toleranceSeconds);
+    const { ring } = this.window;
+    const v = ring.values;
+    const s = ring.slot(seq);
+    const source = this.window.pointAfter(seq, flowDelay.seconds, flowDelay.toleranceSeconds);
+    const from = source >= 0 ? ring.slot(source) : -1;
     const primary = this.plan.flowShifted[0]!;
-    for (const i of this.plan.flowShifted) p.values[i] = source ? source.values[i]! : NaN;
+    for (const i of this.plan.flowShifted) v[i]![s] = from >= 0 ? v[i]![from]! : NaN;
     // Totals follow the moved per-area value over the point's own area, not the source's.
     const area = this.plan.area;
     if (area) {
-      const m2 = area.toBase(p.values[area.index]!);
-      for (const t of this.plan.flowTotals) p.values[t.total] = t.fromBase((t.perArea.toBase(p.values[t.perArea.index]!) * m2) / 10_000);
+      const m2 = area.toBase(v[area.index]![s]!);
+      for (const t of this.plan.flowTotals) v[t.total]![s] = t.fromBase((t.perArea.toBase(v[t.perArea.index]![s]!) * m2) / 10_000);
     }
-    return source !== undefined && !Number.isNaN(p.values[primary]!);
+    return from >= 0 && !Number.isNaN(v[primary]![s]!);
   }
 
-  private shiftMoisture(p: HeldPoint): boolean {
+  private shiftMoisture(seq: number): boolean {
     const { moistureDelay } = this.plan.options;
-    const i = this.plan.moisture!;
-    const source = pointAfter(p, moistureDelay.seconds, moistureDelay.toleranceSeconds);
-    p.values[i] = source ? source.values[i]! : NaN;
-    return source !== undefined && !Number.isNaN(p.values[i]!);
+    const { ring } = this.window;
+    const column = ring.values[this.plan.moisture!]!;
+    const s = ring.slot(seq);
+    const source = this.window.pointAfter(seq, moistureDelay.seconds, moistureDelay.toleranceSeconds);
+    column[s] = source >= 0 ? column[ring.slot(source)]! : NaN;
+    return source >= 0 && !Number.isNaN(column[s]!);
   }
 }

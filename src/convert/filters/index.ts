@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PointBatch } from '../../model/batch.ts';
-import { emptyBatch } from '../../model/batch.ts';
 import type { OperationType } from '../../model/operations.ts';
 import type { StandardProperty } from '../../model/properties.ts';
 import { FeatureCollectionWriter } from '../geojson-writer.ts';
@@ -9,7 +8,7 @@ import { PointFeatureSerializer } from '../point-features.ts';
 import { FigureCollector, FilterPass, type OperationFigures } from './chain.ts';
 import { FILTER_ORDER, resolveOptions, type FilterName, type FilterSettings, type ResolvedOptions } from './options.ts';
 import { planFilters, type FilterPlan } from './plan.ts';
-import type { HeldPoint } from './window.ts';
+import type { Released } from './window.ts';
 
 export { DEFAULT_OPTIONS, FILTER_ORDER, resolveOptions, type FilterName, type FilterOptions, type FilterSettings } from './options.ts';
 
@@ -27,6 +26,13 @@ export interface FilterLayout {
    * which is Yield Editor's own rule.
    */
   speedLogged?: boolean;
+  /**
+   * The largest `equipmentWidth` of the operation's standardized points (removed ones included), in
+   * its output unit, when the caller has measured it already (NaN or -Infinity: none logged). It
+   * spares the read of the whole operation that otherwise finds the minimum-swath filter's full
+   * width. Unit conversions of widths only scale, so the figure is the same as that read's.
+   */
+  widestWidth?: number;
   /** Foreign members of each FeatureCollection (RFC 7946 §6.1). */
   foreign?: (layer: 'filtered' | 'annotated') => Record<string, unknown>;
 }
@@ -46,15 +52,14 @@ export interface FilterResult {
 
 type PointStream = () => AsyncIterable<PointBatch>;
 
-const OUT_BATCH = 4096;
-
 /**
  * Writes `filtered.geojson` (the points every filter keeps) and `annotated.geojson` (every point,
  * with `removedBy`: null or the filter that removed it) for one operation, from its standardized
  * points in the output units `units`. `points` must give the operation's standardized batches
  * afresh on each call (a new Standardizer per call): the function reads them up to three times —
- * the operation's full width, then the statistics (yield percentiles, means and σ) of the points
- * the point-by-point filters keep, then the writing pass — holding only a few seconds of points.
+ * the operation's full width (unless `layout.widestWidth` gives it), then the statistics (yield
+ * percentiles, means and σ) of the points the point-by-point filters keep, then the writing pass —
+ * holding only a few seconds of points.
  */
 export async function writeFilteredOutputs(
   points: PointStream,
@@ -67,7 +72,7 @@ export async function writeFilteredOutputs(
   const options = resolveOptions(settings);
   const plan = planFilters(operationType, units, options, layout.speedLogged);
   const constants = layout.constants ?? [['operationType', operationType]];
-  const figures = await operationFigures(points, plan, constants, layout.strings);
+  const figures = await operationFigures(points, plan, constants, layout.strings, layout.widestWidth);
 
   const removedBy: Record<string, number> = {};
   for (const name of FILTER_ORDER) if (plan.active.has(name) && name !== 'cleanup') removedBy[name] = 0;
@@ -82,28 +87,27 @@ export async function writeFilteredOutputs(
     let pass: FilterPass | undefined;
     let strings: readonly string[] = layout.strings ?? [];
     let serializer: PointFeatureSerializer | undefined;
-    let pending: HeldPoint[] = [];
-    const write = async (list: HeldPoint[]) => {
-      const batch = toBatch(list, plan.keys, strings);
-      const feature = serializer!.bind(batch);
-      for (let i = 0; i < list.length; i++) {
-        const reason = list[i]!.removedBy;
-        const text = feature(i);
-        // `removedBy` is written even when null, so every annotated point says whether it was kept.
-        if (annotated!.add(`${text.slice(0, -2)},"removedBy":${JSON.stringify(reason)}}}`)) await annotated!.flush();
+    // `,"removedBy":…}}` per reason, made once: `removedBy` is written even when null, so every annotated point says whether it was kept.
+    const endings = new Map<string | null, string>();
+    const ending = (reason: string | null): string => {
+      let text = endings.get(reason);
+      if (text === undefined) endings.set(reason, (text = `,"removedBy":${JSON.stringify(reason)}}}`));
+      return text;
+    };
+    // Written straight from the window's ring, before the next batch may reuse the released slots.
+    const write = async ({ from, to }: Released) => {
+      if (from === to) return;
+      const { ring } = pass!.window;
+      const feature = serializer!.bind(ring.store);
+      for (let seq = from; seq < to; seq++) {
+        const s = ring.slot(seq);
+        const reason = ring.removedBy[s]!;
+        const text = feature(s);
+        if (annotated!.add(text.slice(0, -2) + ending(reason))) await annotated!.flush();
         if (reason === null) {
           kept++;
           if (filtered.add(text)) await filtered.flush();
         } else removedBy[reason] = (removedBy[reason] ?? 0) + 1;
-      }
-    };
-    const take = async (released: HeldPoint[]) => {
-      for (const p of released) {
-        pending.push(p);
-        if (pending.length >= OUT_BATCH) {
-          await write(pending);
-          pending = [];
-        }
       }
     };
     for await (const batch of points()) {
@@ -113,10 +117,9 @@ export async function writeFilteredOutputs(
         pass = new FilterPass(plan, strings, constants, figures);
       }
       total += batch.length;
-      await take(pass.push(batch));
+      await write(pass.push(batch));
     }
-    if (pass) await take(pass.finish());
-    if (pending.length > 0) await write(pending);
+    if (pass) await write(pass.finish());
     await filtered.close();
     await annotated.close();
   } catch (error) {
@@ -130,7 +133,7 @@ export async function writeFilteredOutputs(
 }
 
 /** The first passes: the operation's widest swath, then the statistics the σ and yield-limit filters need. */
-async function operationFigures(points: PointStream, plan: FilterPlan, constants: readonly [string, string][], givenStrings?: readonly string[]): Promise<OperationFigures> {
+async function operationFigures(points: PointStream, plan: FilterPlan, constants: readonly [string, string][], givenStrings?: readonly string[], widestWidth?: number): Promise<OperationFigures> {
   const { options: o } = plan;
   const active = plan.active as Set<FilterName>;
   const figures: OperationFigures = { fullWidth: o.minSwath.fullWidth };
@@ -140,16 +143,9 @@ async function operationFigures(points: PointStream, plan: FilterPlan, constants
   };
 
   if (active.has('minSwath') && figures.fullWidth === undefined && plan.width) {
-    let widest = -Infinity;
     const { toBase } = plan.width;
-    for await (const batch of points()) {
-      const column = batch.numbers.get('equipmentWidth');
-      if (!column) continue;
-      for (let i = 0; i < batch.length; i++) {
-        const w = toBase(column[i]!);
-        if (w > widest) widest = w;
-      }
-    }
+    // A width the caller measured spares a read of the whole operation.
+    const widest = widestWidth === undefined ? await widestOf(points, toBase) : toBase(widestWidth);
     if (Number.isFinite(widest) && widest > 0) figures.fullWidth = widest;
     else skip('minSwath', 'no equipmentWidth values');
   }
@@ -192,19 +188,18 @@ async function operationFigures(points: PointStream, plan: FilterPlan, constants
   return figures;
 }
 
-function toBatch(list: HeldPoint[], keys: readonly StandardProperty[], strings: readonly string[]): PointBatch {
-  const batch = emptyBatch(list.length, keys, strings);
-  batch.length = list.length;
-  const numbers = keys.map((k) => batch.numbers.get(k)!);
-  const texts = strings.map((k) => batch.strings.get(k)!);
-  list.forEach((p, i) => {
-    batch.time[i] = p.time;
-    batch.lon[i] = p.lon;
-    batch.lat[i] = p.lat;
-    for (let k = 0; k < numbers.length; k++) numbers[k]![i] = p.values[k]!;
-    for (let k = 0; k < texts.length; k++) texts[k]![i] = p.strings[k] ?? null;
-  });
-  return batch;
+/** The largest equipmentWidth of the operation in m; -Infinity when none is logged. */
+async function widestOf(points: PointStream, toBase: (v: number) => number): Promise<number> {
+  let widest = -Infinity;
+  for await (const batch of points()) {
+    const column = batch.numbers.get('equipmentWidth');
+    if (!column) continue;
+    for (let i = 0; i < batch.length; i++) {
+      const w = toBase(column[i]!);
+      if (w > widest) widest = w;
+    }
+  }
+  return widest;
 }
 
 const round = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? null : Math.round(v * 1e6) / 1e6);

@@ -73,7 +73,7 @@ export async function runFilters(
   settings: FilterSettings,
   operationType: OperationType = 'harvested',
   units = UNITS,
-  layout: Pick<FilterLayout, 'speedLogged'> = {},
+  layout: Pick<FilterLayout, 'speedLogged' | 'widestWidth'> = {},
 ): Promise<Annotated> {
   let out: Annotated | undefined;
   await withTempDir(async (dir) => {
