@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { CoverageBuilder } from '../src/convert/coverage/builder.ts';
 import { localMeters } from '../src/convert/geodesy.ts';
 import { BATCH_SIZE, emptyBatch, type PointBatch } from '../src/model/batch.ts';
+import { PeakMemory } from './peak-memory.ts';
 
 const POINTS = Number(process.argv[2] ?? 2_000_000);
 const PASS_LENGTH = 2000;
@@ -71,17 +72,10 @@ function analyticUnion(): number {
   return union;
 }
 
-let peakRss = 0;
-let peakHeap = 0;
-const sample = () => {
-  const m = process.memoryUsage();
-  peakRss = Math.max(peakRss, m.rss);
-  peakHeap = Math.max(peakHeap, m.heapUsed + m.arrayBuffers);
-};
-const timer = setInterval(sample, 50);
+const memory = new PeakMemory();
+const sample = () => memory.sample();
 
 const out = process.argv[3] ?? (await mkdtemp(join(tmpdir(), 'furrow-bench-coverage-')));
-const baseline = process.memoryUsage().rss;
 const started = performance.now();
 const builder = new CoverageBuilder(units);
 for (const batch of batches()) {
@@ -91,16 +85,14 @@ for (const batch of batches()) {
 const rasterized = performance.now();
 const result = await builder.finish(out);
 const finished = performance.now();
-sample();
-clearInterval(timer);
+const peak = memory.stop();
 
 const analytic = analyticUnion();
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 console.log(`points             ${POINTS.toLocaleString('en')} (${result.swathCount.toLocaleString('en')} swaths)`);
 console.log(`rasterize          ${((rasterized - started) / 1000).toFixed(2)} s (${((POINTS / (rasterized - started)) * 1000 / 1e6).toFixed(2)} M points/s)`);
 console.log(`trace + write      ${((finished - rasterized) / 1000).toFixed(2)} s (trace cell ${result.traceCellMeters} m, ${result.polygons?.coordinates.length ?? 0} polygons)`);
 console.log(`covered area       ${(result.coveredArea / 10_000).toFixed(3)} ha (analytic ${(analytic / 10_000).toFixed(3)} ha, ${(((result.coveredArea - analytic) / analytic) * 100).toFixed(4)} %)`);
 console.log(`polygon area       ${(result.polygonArea / 10_000).toFixed(3)} ha (${(((result.polygonArea - analytic) / analytic) * 100).toFixed(4)} %)`);
 console.log(`swept area         ${(result.sweptArea / 10_000).toFixed(3)} ha; cell ${result.cellMeters} m`);
-console.log(`peak RSS           ${mib(peakRss)} (baseline ${mib(baseline)}); peak heap + array buffers ${mib(peakHeap)}`);
+console.log(peak);
 if (process.argv[3] === undefined) await rm(out, { recursive: true, force: true });

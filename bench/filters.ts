@@ -32,6 +32,8 @@ import { writeFilteredOutputs, type FilterSettings } from '../src/convert/filter
 import { localMeters } from '../src/convert/geodesy.ts';
 import { BATCH_SIZE, emptyBatch, type PointBatch } from '../src/model/batch.ts';
 import type { StandardProperty } from '../src/model/properties.ts';
+import { mulberry32 } from './random.ts';
+import { PeakMemory } from './peak-memory.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -78,21 +80,9 @@ const CONSTANTS: [string, string][] = [
   ['crop', 'corn'],
 ];
 
-/** mulberry32: a small seeded PRNG, so that every read of the operation gives the same points. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** Where the machine is and what it does, one record (second) at a time. */
 class Combine {
-  private readonly rng = random(20241005);
+  private readonly rng = mulberry32(20241005);
   private time = START;
   private phase: 'pass' | 'turn' | 'road' = 'pass';
   private fieldIndex = 0;
@@ -225,13 +215,8 @@ class Combine {
 }
 
 let generating = 0;
-let peakRss = 0;
-let peakHeap = 0;
-const sample = () => {
-  const m = process.memoryUsage();
-  peakRss = Math.max(peakRss, m.rss);
-  peakHeap = Math.max(peakHeap, m.heapUsed + m.arrayBuffers);
-};
+const memory = new PeakMemory();
+const sample = () => memory.sample();
 
 /** The operation's standardized batches, afresh on each call (a new machine from the same seed). */
 async function* points(): AsyncGenerator<PointBatch> {
@@ -256,8 +241,6 @@ if (args['moisture-delay'] !== undefined) settings.moistureDelay = { seconds: Nu
 
 const out = args.out ?? join(process.env.FURROW_BENCH_DIR ?? '/tmp/furrow-bench', 'filters');
 await mkdir(out, { recursive: true });
-const timer = setInterval(sample, 50);
-const baseline = process.memoryUsage().rss;
 const cpu0 = process.cpuUsage();
 const started = performance.now();
 const result = await writeFilteredOutputs(points, 'harvested', UNITS, out, settings, {
@@ -269,16 +252,14 @@ const result = await writeFilteredOutputs(points, 'harvested', UNITS, out, setti
 });
 const wall = performance.now() - started;
 const cpu = process.cpuUsage(cpu0);
-sample();
-clearInterval(timer);
+const peak = memory.stop();
 await writeFile(join(out, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
 
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const filters = wall - generating;
 console.log(`points             ${POINTS.toLocaleString('en')} (speed ${args.speed}${args['widest-known'] ? ', widest width known' : ''}${Object.keys(settings).length ? `, ${JSON.stringify(settings)}` : ''})`);
 console.log(`wall               ${(wall / 1000).toFixed(2)} s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (generating the points for every read: ${(generating / 1000).toFixed(2)} s of it)`);
 console.log(`filters + writing  ${(filters / 1000).toFixed(2)} s: ${((POINTS / filters) * 1000).toLocaleString('en', { maximumFractionDigits: 0 })} points/s`);
 console.log(`kept               ${result.kept.toLocaleString('en')} of ${result.total.toLocaleString('en')}`);
 console.log(`removed            ${Object.entries(result.removedBy).map(([name, count]) => `${name} ${count}`).join(', ')}`);
-console.log(`peak RSS           ${mib(peakRss)} (baseline ${mib(baseline)}); peak heap + array buffers ${mib(peakHeap)}`);
+console.log(peak);
 if (args.out === undefined) await rm(out, { recursive: true, force: true });

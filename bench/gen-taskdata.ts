@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import yazl from 'yazl';
+import { mulberry32 } from './random.ts';
 
 /** How a DLV's value is produced from the simulated machine state. */
 type ValueKind =
@@ -102,18 +103,6 @@ const ROAD_SPEED_MS = 6;
 const CORN_KG_PER_L = 0.7208;
 const M_PER_DEG_LAT = 111_320;
 const M_PER_DEG_LON = 111_320 * Math.cos((ORIGIN_LAT * Math.PI) / 180);
-
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function int32(v: number): number {
   const r = Math.round(v);
@@ -289,7 +278,7 @@ function timeLogHeaderXml(dlvs: readonly DlvDef[]): string {
 
 /** Streams `records` records into `path` through one reused buffer. */
 async function writeTimeLog(path: string, records: number, dlvs: readonly DlvDef[], seed: number): Promise<number> {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const combine = new Combine(rnd);
   const k = dlvs.length;
   const maxRecord = 15 + 5 * k;

@@ -15,6 +15,7 @@ import type { Projection } from '../src/convert/render/grid.ts';
 import { localMeters } from '../src/convert/geodesy.ts';
 import { BATCH_SIZE, emptyBatch, type PointBatch } from '../src/model/batch.ts';
 import type { StandardProperty } from '../src/model/properties.ts';
+import { PeakMemory } from './peak-memory.ts';
 
 const POINTS = Number(process.argv[2] ?? 2_000_000);
 const PROJECTION = (process.argv[3] ?? 'EPSG:4326') as Projection;
@@ -85,17 +86,10 @@ function* batches(): Generator<{ batch: PointBatch; keep: (string | null)[] }> {
   }
 }
 
-let peakRss = 0;
-let peakHeap = 0;
-const sample = () => {
-  const m = process.memoryUsage();
-  peakRss = Math.max(peakRss, m.rss);
-  peakHeap = Math.max(peakHeap, m.heapUsed + m.arrayBuffers);
-};
-const timer = setInterval(sample, 50);
+const memory = new PeakMemory();
+const sample = () => memory.sample();
 
 const out = process.argv[4] ?? (await mkdtemp(join(tmpdir(), 'furrow-bench-render-')));
-const baseline = process.memoryUsage().rss;
 let generating = 0;
 const started = performance.now();
 const rasters = new PropertyRasters(units, { projection: PROJECTION });
@@ -110,17 +104,15 @@ for (const { batch, keep } of batches()) {
 const accumulated = performance.now();
 const result = await rasters.finish(out);
 const finished = performance.now();
-sample();
-clearInterval(timer);
+const peak = memory.stop();
 
 const first = result.images[0]!;
 const zipSize = (await stat(join(out, result.zip!))).size;
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 console.log(`points             ${POINTS.toLocaleString('en')} (${PROJECTION})`);
 console.log(`accumulate         ${((accumulated - started - generating) / 1000).toFixed(2)} s (${((POINTS / (accumulated - started - generating)) * 1000 / 1e6).toFixed(2)} M points/s; generating points took ${(generating / 1000).toFixed(2)} s more)`);
 console.log(`render + write     ${((finished - accumulated) / 1000).toFixed(2)} s: ${result.images.length} PNGs of ${first.width}×${first.height} px, cell ${first.cellMeters} m, zip ${(zipSize / 1024).toFixed(0)} KiB`);
 console.log(`skipped            ${result.skipped.map((s) => s.property).join(', ')}`);
 const wet = result.images.find((i) => i.property === 'wetMassPerArea')!.legend;
 console.log(`wetMassPerArea     cell means ${wet.min.toFixed(0)}..${wet.max.toFixed(0)} kg/ha over ${wet.cells.toLocaleString('en')} cells, ${wet.points.toLocaleString('en')} points drawn`);
-console.log(`peak RSS           ${mib(peakRss)} (baseline ${mib(baseline)}); peak heap + array buffers ${mib(peakHeap)}`);
+console.log(peak);
 if (process.argv[4] === undefined) await rm(out, { recursive: true, force: true });
