@@ -371,3 +371,15 @@ const ISO_DICTIONARY_UNITS: ReadonlyMap<string, string> = new Map([
 export function isoDictionaryUnit(text: string): string | undefined {
   return ISO_DICTIONARY_UNITS.get(text.trim());
 }
+
+/** Codes of the US customary units; the others with a dimension of their own are metric (SI and its usual multiples). */
+const IMPERIAL = new Set(['ft', 'in', 'mi', 'ft2', 'ac', 'ft/s', 'mi/hr', 'seeds/ac', 'lbf', 'gal', 'qt', 'floz', 'bu', 'gal/ac', 'qt/ac', 'floz/ac', 'bu/ac', 'lb', 'lb/ac', 'lb/s', 'bu/s', 'bu/h', 'ac/h', 'degF']);
+/** Dimensions whose units are the same in both systems (percent, degrees, counts, seconds, …). */
+const SYSTEMLESS: ReadonlySet<Dimension> = new Set(['ratio', 'angle', 'count', 'time', 'frequency', 'countPerTime']);
+
+/** The unit system a unit belongs to; undefined for units both systems share and for unknown codes. */
+export function unitSystemOf(code: string): 'imperial' | 'metric' | undefined {
+  const def = UNITS.get(code);
+  if (!def || SYSTEMLESS.has(def.dimension)) return undefined;
+  return IMPERIAL.has(code) ? 'imperial' : 'metric';
+}
