@@ -17,8 +17,20 @@ export interface SensorSurvey {
   warnings: string[];
 }
 
-/** Reads the operation's points once to find the sensors that are not fitted; a no-op when it logs none of the candidates. */
+/**
+ * Reads the operation's points once to find the sensors that are not fitted; a no-op when it logs
+ * none of the candidates. Points that cannot be read say nothing here: the conversion's own read
+ * reports why.
+ */
 export async function surveySensors(source: OperationSource): Promise<SensorSurvey> {
+  try {
+    return await survey(source);
+  } catch {
+    return { notFitted: [], warnings: [] };
+  }
+}
+
+async function survey(source: OperationSource): Promise<SensorSurvey> {
   const candidates = source.meta.columns.filter((c) => c.kind === 'number' && c.standard && OPTIONAL_SENSORS.includes(c.standard));
   if (candidates.length === 0) return { notFitted: [], warnings: [] };
   const zeros = new Map(candidates.map((c) => [c.key, 0]));
