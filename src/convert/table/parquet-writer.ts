@@ -16,7 +16,8 @@ export type ColumnData = Float64Array | { lon: Float64Array; lat: Float64Array }
 export interface ByteSink {
   write(bytes: Uint8Array): Promise<void>;
   close(): Promise<void>;
-  abort(): void;
+  /** Gives up: a file is removed, a stream is destroyed with `error`. */
+  abort(error?: Error): void;
 }
 
 export interface WriterOptions {
@@ -144,9 +145,9 @@ export class ParquetFileWriter {
     return { rows: this.rows, bytes: this.offset };
   }
 
-  abort(): void {
-    this.failed ??= new Error('aborted');
-    this.sink.abort();
+  abort(error?: Error): void {
+    this.failed ??= error ?? new Error('aborted');
+    this.sink.abort(error);
   }
 
   private async emit(parts: readonly Uint8Array[]): Promise<void> {

@@ -24,7 +24,7 @@ abstract class BufferedSink implements ByteSink {
     await this.end();
   }
 
-  abstract abort(): void;
+  abstract abort(error?: Error): void;
   protected abstract put(bytes: Uint8Array): Promise<void>;
   protected abstract end(): Promise<void>;
 

@@ -93,8 +93,8 @@ export class TableWriter {
   }
 
   /** Gives up after a failure: the partial file is removed. */
-  abort(): void {
-    this.file.abort();
+  abort(error?: Error): void {
+    this.file.abort(error);
   }
 
   private copy(rows: TableRows, from: number, take: number): void {
