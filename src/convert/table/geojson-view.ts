@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { PointFeatureSerializer, type FeatureLayout } from '../point-features.ts';
+import type { FeatureLayout } from '../point-features.ts';
+import { ByteChunk, PointFeatureEncoder } from './feature-encoder.ts';
 import { TableFileError, TableReader, type TableBatch, type TableSelection } from './reader.ts';
 import type { TableMetadata } from './schema.ts';
 
@@ -17,6 +18,8 @@ export interface GeoJsonViewOptions {
 }
 
 const CHUNK_BYTES = 1 << 20;
+/** Room past CHUNK_BYTES for the feature that crosses it, so that a chunk rarely grows. */
+const CHUNK_SLACK = 64 * 1024;
 
 interface LayerPlan {
   selection: TableSelection;
@@ -69,8 +72,8 @@ function plan(metadata: TableMetadata, layer: GeoJsonLayer): LayerPlan {
 /**
  * The bytes of one GeoJSON layer, made from the table as it is read: identical to the file the
  * pipeline wrote before tables (same header with the `furrow` member, one Feature per line,
- * same property order and number formatting, since the same serializer makes them). Opens the
- * table first, so that a missing table or layer fails here, before any byte is sent.
+ * same property order and number formatting: PointFeatureEncoder writes what the pipeline's
+ * serializer writes). Opens the table first, so that a missing table or layer fails here, before any byte is sent.
  */
 export async function openGeoJsonView(tablePath: string, layer: GeoJsonLayer, options: GeoJsonViewOptions = {}): Promise<Readable> {
   const table = await TableReader.open(tablePath);
@@ -96,42 +99,35 @@ async function* geoJsonBytes(table: TableReader, layer: GeoJsonLayer, { selectio
     const members = Object.entries(foreign)
       .map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)},`)
       .join('');
-    let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-    let used = chunk.write(`{"type":"FeatureCollection",${members}"features":[`);
-    let first = true;
-    const serializer = new PointFeatureSerializer(layout);
+    const chunk = new ByteChunk(CHUNK_BYTES + CHUNK_SLACK);
+    chunk.bytes(Buffer.from(`{"type":"FeatureCollection",${members}"features":[`));
+    const encoder = new PointFeatureEncoder(layout);
     // `,"removedBy":…}}` per verdict, made once, as the filters' writer ends annotated features.
-    const endings = new Map<string | null, string>();
-    const ending = (reason: string | null): string => {
-      let text = endings.get(reason);
-      if (text === undefined) endings.set(reason, (text = `,"removedBy":${JSON.stringify(reason)}}}`));
-      return text;
+    const endings = new Map<string | null, Buffer>();
+    const ending = (reason: string | null): Buffer => {
+      let bytes = endings.get(reason);
+      if (bytes === undefined) endings.set(reason, (bytes = Buffer.from(`,"removedBy":${JSON.stringify(reason)}}}`)));
+      return bytes;
     };
+    let first = true;
     for await (const batch of table.batches(selection) as AsyncGenerator<TableBatch>) {
-      const feature = serializer.bind(part === 'raw' ? batch.raw : batch.std);
+      const feature = encoder.bind(part === 'raw' ? batch.raw : batch.std);
       const removedBy = batch.removedBy;
       for (let i = 0; i < batch.length; i++) {
-        let text = feature(i);
-        if (annotated) text = text.slice(0, -2) + ending(removedBy![i] ?? null);
-        text = (first ? '\n' : ',\n') + text;
+        chunk.bytes(first ? FIRST : NEXT);
         first = false;
-        // UTF-8 takes at most 3 bytes per UTF-16 unit: when that fits, encode in place without measuring.
-        if (text.length * 3 > CHUNK_BYTES - used && Buffer.byteLength(text) > CHUNK_BYTES - used) {
-          yield chunk.subarray(0, used);
-          chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, Buffer.byteLength(text)));
-          used = 0;
-        }
-        used += chunk.write(text, used);
+        if (annotated) feature(chunk, i, ending(removedBy![i] ?? null));
+        else feature(chunk, i);
+        if (chunk.length >= CHUNK_BYTES) yield chunk.take(CHUNK_BYTES + CHUNK_SLACK);
       }
     }
-    if (used + 4 > chunk.length) {
-      yield chunk.subarray(0, used);
-      chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-      used = 0;
-    }
-    used += chunk.write('\n]}\n', used);
-    yield chunk.subarray(0, used);
+    chunk.bytes(CLOSE);
+    yield chunk.take(0);
   } finally {
     await table.close();
   }
 }
+
+const FIRST = Buffer.from('\n');
+const NEXT = Buffer.from(',\n');
+const CLOSE = Buffer.from('\n]}\n');
