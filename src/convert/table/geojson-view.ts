@@ -21,7 +21,8 @@ const CHUNK_BYTES = 1 << 20;
 /** Room past CHUNK_BYTES for the feature that crosses it, so that a chunk rarely grows. */
 const CHUNK_SLACK = 64 * 1024;
 
-interface LayerPlan {
+/** How a layer is read from the table and laid out as features. */
+export interface LayerPlan {
   selection: TableSelection;
   layout: FeatureLayout;
   /** Which part of a batch the features come from. */
@@ -41,7 +42,8 @@ export function availableGeoJsonLayers(metadata: TableMetadata): GeoJsonLayer[] 
   });
 }
 
-function plan(metadata: TableMetadata, layer: GeoJsonLayer): LayerPlan {
+/** What to read for `layer` and how its features are laid out; throws when the table cannot give the layer. */
+export function geoJsonLayerPlan(metadata: TableMetadata, layer: GeoJsonLayer): LayerPlan {
   const { schema } = metadata;
   if (!availableGeoJsonLayers(metadata).includes(layer)) {
     throw new TableFileError(`the ${layer} layer cannot be made from this table: ${metadata.contents.standard ? 'the yield filters did not run' : 'the operation could not be standardized'}`);
@@ -79,7 +81,7 @@ export async function openGeoJsonView(tablePath: string, layer: GeoJsonLayer, op
   const table = await TableReader.open(tablePath);
   let layerPlan: LayerPlan;
   try {
-    layerPlan = plan(table.metadata, layer);
+    layerPlan = geoJsonLayerPlan(table.metadata, layer);
   } catch (error) {
     await table.close();
     throw error;
