@@ -40,6 +40,7 @@ await mkdir(work, { recursive: true });
 
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 const rows: [string, string][] = [];
+rows.push(['machine load (1-minute average) at the start', (await import('node:os')).loadavg()[0]!.toFixed(1)]);
 const row = (name: string, value: string) => {
   rows.push([name, value]);
   console.error(`${name}: ${value}`);
@@ -153,7 +154,7 @@ for (const layer of GEOJSON_LAYERS) {
     return bytes;
   });
   const expected = (await stat(join(work, `${layer}.geojson`))).size;
-  row(`view ${layer}`, `${mb(v.value)} MB in ${Math.round(v.ms)} ms: ${Math.round(v.value / 1e3 / v.ms)} MB/s, first byte ${Math.round(first)} ms, +${Math.round(v.rssMiB)} MiB RSS${v.value === expected ? '' : `; SIZE DIFFERS from the file (${expected})`}`);
+  row(`view ${layer}`, `${mb(v.value)} MB in ${Math.round(v.ms)} ms: ${Math.round(v.value / 1e3 / v.ms)} MB/s (${Math.round(v.value / 1e3 / v.cpuMs)} MB per CPU second), first byte ${Math.round(first)} ms, +${Math.round(v.rssMiB)} MiB RSS${v.value === expected ? '' : `; SIZE DIFFERS from the file (${expected})`}`);
 }
 const gz = await measure(async () => {
   let bytes = 0;
@@ -161,7 +162,7 @@ const gz = await measure(async () => {
   return bytes;
 });
 const standardBytes = (await stat(join(work, 'standard.geojson'))).size;
-row('view standard, gzip level 1', `${mb(gz.value)} MB sent in ${Math.round(gz.ms)} ms: ${Math.round(standardBytes / 1e3 / gz.ms)} MB/s of GeoJSON`);
+row('view standard, gzip level 1', `${mb(gz.value)} MB sent in ${Math.round(gz.ms)} ms: ${Math.round(standardBytes / 1e3 / gz.ms)} MB/s of GeoJSON (${Math.round(standardBytes / 1e3 / gz.cpuMs)} MB per CPU second)`);
 
 // 5. The GeoParquet download made from the table.
 const gp = await measure(() => writeGeoParquetView(tablePath, 'standard', join(work, 'standard.parquet')));
