@@ -67,3 +67,28 @@ function firstDifference(a: Buffer, b: Buffer): string {
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return `byte ${i}: ${JSON.stringify(a.subarray(Math.max(0, i - 80), i + 80).toString())} vs ${JSON.stringify(b.subarray(Math.max(0, i - 80), i + 80).toString())}`;
 }
+
+test('a view the table cannot give fails before any byte; a view stopped early lets the table go', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'furrow-table-view-'));
+  try {
+    const { TableWriter } = await import('../../../src/convert/table/writer.ts');
+    const s = await import('./synthetic.ts');
+    const path = join(dir, 't.parquet');
+    const writer = await TableWriter.open(path, s.SCHEMA);
+    for (const rows of s.syntheticRows()) await writer.add({ raw: rows.raw, std: rows.std, cleanup: rows.cleanup });
+    await writer.close();
+    await assert.rejects(openGeoJsonView(path, 'filtered'), /the yield filters did not run/);
+    await assert.rejects(openGeoJsonView(join(dir, 'missing.parquet'), 'raw'), /ENOENT/);
+    const view = await openGeoJsonView(path, 'standard');
+    for await (const chunk of view) {
+      assert.match((chunk as Buffer).subarray(0, 200).toString(), /^\{"type":"FeatureCollection","furrow":\{"version":"[^"]+","reader":"synthetic 1.0","layer":"standard"/);
+      break;
+    }
+    assert.ok(view.destroyed);
+    // The table file is closed again: it can be removed and rewritten at once.
+    await rm(path);
+    assert.equal(await exists(path), false);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
