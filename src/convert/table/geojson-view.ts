@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { ByteSource } from '../../formats/byte-source.ts';
 import { pipeline } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import type { FeatureLayout } from '../point-features.ts';
@@ -77,7 +78,7 @@ export function geoJsonLayerPlan(metadata: TableMetadata, layer: GeoJsonLayer): 
  * same property order and number formatting: PointFeatureEncoder writes what the pipeline's
  * serializer writes). Opens the table first, so that a missing table or layer fails here, before any byte is sent.
  */
-export async function openGeoJsonView(tablePath: string, layer: GeoJsonLayer, options: GeoJsonViewOptions = {}): Promise<Readable> {
+export async function openGeoJsonView(tablePath: string | ByteSource, layer: GeoJsonLayer, options: GeoJsonViewOptions = {}): Promise<Readable> {
   const table = await TableReader.open(tablePath);
   let layerPlan: LayerPlan;
   try {

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { ByteSource } from '../../formats/byte-source.ts';
 import { FURROW_VERSION } from '../../version.ts';
 import type { ParquetColumn } from './parquet-format.ts';
 import { ParquetFileWriter, type ByteSink, type ColumnData } from './parquet-writer.ts';
@@ -77,7 +78,7 @@ async function writeView(table: TableReader, layer: GeoParquetLayer, sink: ByteS
 }
 
 /** Writes the view to a file (a cache that can serve Range requests); returns its rows and bytes. */
-export async function writeGeoParquetView(tablePath: string, layer: GeoParquetLayer, outPath: string): Promise<{ rows: number; bytes: number }> {
+export async function writeGeoParquetView(tablePath: string | ByteSource, layer: GeoParquetLayer, outPath: string): Promise<{ rows: number; bytes: number }> {
   const table = await TableReader.open(tablePath);
   try {
     plan(table, layer);
@@ -88,7 +89,7 @@ export async function writeGeoParquetView(tablePath: string, layer: GeoParquetLa
 }
 
 /** Streams the view (no length known in advance); the table and layer are checked before the stream is returned. */
-export async function openGeoParquetView(tablePath: string, layer: GeoParquetLayer): Promise<Readable> {
+export async function openGeoParquetView(tablePath: string | ByteSource, layer: GeoParquetLayer): Promise<Readable> {
   const table = await TableReader.open(tablePath);
   try {
     plan(table, layer);

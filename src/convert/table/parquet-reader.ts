@@ -1,5 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { openFileSource, type ByteSource } from '../../formats/byte-source.ts';
 import { gunzip } from 'node:zlib';
 import { Codec, ConvertedType, Encoding, F, MAGIC, PageType, PhysicalType, Repetition, type ColumnKind } from './parquet-format.ts';
 import type { ColumnData } from './parquet-writer.ts';
@@ -40,7 +40,7 @@ const list = (v: ThriftValue | undefined): ThriftStruct[] => (Array.isArray(v) ?
  */
 export class ParquetFileReader {
   private constructor(
-    private readonly handle: FileHandle,
+    private readonly source: ByteSource,
     readonly path: string,
     readonly rowCount: number,
     readonly columns: ReadonlyMap<string, ColumnKind>,
@@ -48,19 +48,21 @@ export class ParquetFileReader {
     readonly keyValue: ReadonlyMap<string, string>,
   ) {}
 
-  static async open(path: string): Promise<ParquetFileReader> {
-    const handle = await open(path, 'r');
+  /** Opens a file, or any ByteSource (an object in S3 read by ranges), which the reader then owns and closes. */
+  static async open(input: string | ByteSource): Promise<ParquetFileReader> {
+    const source = typeof input === 'string' ? await openFileSource(input) : input;
+    const path = source.name;
     try {
-      const { size } = await handle.stat();
+      const size = source.size;
       const fail = (why: string) => new TableFileError(`${path}: not a Furrow table (${why})`);
       if (size < 12) throw fail('too short for a Parquet file');
       const tail = Buffer.alloc(8);
-      await handle.read(tail, 0, 8, size - 8);
+      await source.read(tail, 0, 8, size - 8);
       if (!tail.subarray(4).equals(MAGIC)) throw fail('no Parquet footer');
       const footerLength = tail.readUInt32LE(0);
       if (footerLength > size - 12) throw fail('footer longer than the file');
       const footer = Buffer.alloc(footerLength);
-      await handle.read(footer, 0, footerLength, size - 8 - footerLength);
+      await source.read(footer, 0, footerLength, size - 8 - footerLength);
       let meta: ThriftStruct;
       try {
         meta = new ThriftReader(footer).struct();
@@ -88,30 +90,54 @@ export class ParquetFileReader {
         return { rows: int(group, F.rowGroup.numRows)!, chunks };
       });
       const keyValue = new Map(list(meta.get(F.fileMetaData.keyValueMetadata)).map((kv) => [text(kv.get(F.keyValue.key)), text(kv.get(F.keyValue.value))] as const));
-      return new ParquetFileReader(handle, path, int(meta, F.fileMetaData.numRows) ?? 0, columns, rowGroups, keyValue);
+      return new ParquetFileReader(source, path, int(meta, F.fileMetaData.numRows) ?? 0, columns, rowGroups, keyValue);
     } catch (error) {
-      await handle.close();
+      await source.close();
       throw error;
     }
   }
 
   async close(): Promise<void> {
-    await this.handle.close();
+    await this.source.close();
   }
 
-  /** One column of one row group, decoded: doubles (null → NaN), epoch ms, positions or text. */
-  async readColumn(group: number, name: string): Promise<ColumnData> {
+  /**
+   * Columns of one row group, decoded: doubles (null → NaN), epoch ms, positions or text.
+   * Chunks that lie close together are fetched in one read: one range request per row group
+   * when the table is an object in S3.
+   */
+  async readColumns(group: number, names: readonly string[]): Promise<ColumnData[]> {
     const info = this.rowGroups[group];
-    const kind = this.columns.get(name);
-    const chunk = info?.chunks.get(name);
-    if (!info || !kind || !chunk) throw new TableFileError(`${this.path}: no column ${name} in row group ${group}`);
-    if (chunk.codec !== Codec.UNCOMPRESSED && chunk.codec !== Codec.GZIP) throw new TableFileError(`${this.path}: column ${name} is compressed with codec ${chunk.codec}; Furrow reads GZIP and uncompressed tables`);
-    const bytes = Buffer.allocUnsafe(chunk.length);
-    const { bytesRead } = await this.handle.read(bytes, 0, chunk.length, chunk.start);
-    if (bytesRead !== chunk.length) throw new TableFileError(`${this.path}: column ${name} is cut short`);
-    return decodeChunk(bytes, chunk.codec, kind, info.rows, `${this.path}: column ${name}`);
+    if (!info) throw new TableFileError(`${this.path}: no row group ${group}`);
+    const wanted = names.map((name) => {
+      const kind = this.columns.get(name);
+      const chunk = info.chunks.get(name);
+      if (!kind || !chunk) throw new TableFileError(`${this.path}: no column ${name} in row group ${group}`);
+      if (chunk.codec !== Codec.UNCOMPRESSED && chunk.codec !== Codec.GZIP) throw new TableFileError(`${this.path}: column ${name} is compressed with codec ${chunk.codec}; Furrow reads GZIP and uncompressed tables`);
+      return { name, kind, chunk };
+    });
+    const spans: { start: number; end: number; bytes?: Promise<Buffer> }[] = [];
+    for (const { chunk } of [...wanted].sort((a, b) => a.chunk.start - b.chunk.start)) {
+      const last = spans.at(-1);
+      if (last && chunk.start - last.end <= MERGE_GAP) last.end = Math.max(last.end, chunk.start + chunk.length);
+      else spans.push({ start: chunk.start, end: chunk.start + chunk.length });
+    }
+    for (const span of spans) {
+      const buffer = Buffer.allocUnsafe(span.end - span.start);
+      span.bytes = this.source.read(buffer, 0, buffer.length, span.start).then(() => buffer);
+    }
+    return Promise.all(
+      wanted.map(async ({ name, kind, chunk }) => {
+        const span = spans.find((s) => s.start <= chunk.start && chunk.start + chunk.length <= s.end)!;
+        const bytes = (await span.bytes!).subarray(chunk.start - span.start, chunk.start - span.start + chunk.length);
+        return decodeChunk(bytes, chunk.codec, kind, info.rows, `${this.path}: column ${name}`);
+      }),
+    );
   }
 }
+
+/** Chunks this close are read together (the bytes between are read and dropped): fewer reads beat a few wasted bytes. */
+const MERGE_GAP = 256 * 1024;
 
 function columnKind(element: ThriftStruct, name: string, fail: (why: string) => Error): ColumnKind {
   const type = int(element, F.schemaElement.type);

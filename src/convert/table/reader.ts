@@ -1,3 +1,4 @@
+import type { ByteSource } from '../../formats/byte-source.ts';
 import type { PointBatch } from '../../model/batch.ts';
 import { ParquetFileReader, TableFileError } from './parquet-reader.ts';
 import type { ColumnData } from './parquet-writer.ts';
@@ -41,8 +42,10 @@ export class TableReader {
     readonly bbox: [number, number, number, number] | null,
   ) {}
 
-  static async open(path: string): Promise<TableReader> {
-    const file = await ParquetFileReader.open(path);
+  /** Opens a table file, or a ByteSource (an object in S3 read by ranges), which the reader closes. */
+  static async open(input: string | ByteSource): Promise<TableReader> {
+    const file = await ParquetFileReader.open(input);
+    const path = file.path;
     try {
       const text = file.keyValue.get(FURROW_KEY);
       if (!text) throw new TableFileError(`${path}: a Parquet file, but not a Furrow table (no "${FURROW_KEY}" metadata)`);
@@ -97,7 +100,7 @@ export class TableReader {
     const names = [GEOMETRY_COLUMN, TIME_COLUMN, ...rawKeys.map(rawColumn), ...stdNames.map(fileColumn)];
     if (needsCleanup) names.push(CLEANUP_COLUMN);
     if (needsRemovedBy) names.push(REMOVED_BY_COLUMN);
-    const read = (group: number) => Promise.all(names.map((name) => this.file.readColumn(group, name)));
+    const read = (group: number) => this.file.readColumns(group, names);
 
     let next = this.rowGroupCount > 0 ? read(0) : undefined;
     // A read started ahead and then abandoned (the consumer stopped) must not surface as an unhandled rejection.

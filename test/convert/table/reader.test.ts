@@ -104,3 +104,38 @@ test('files that are not Furrow tables are refused with a reason', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a table is read from any ByteSource (S3 ranges), one read per row group for nearby columns', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'furrow-table-'));
+  try {
+    const path = join(dir, 't.parquet');
+    await s.writeSynthetic(path);
+    const { openFileSource } = await import('../../../src/formats/byte-source.ts');
+    const file = await openFileSource(path);
+    const reads: [number, number][] = [];
+    let closed = false;
+    const counted = {
+      ...file,
+      name: file.name,
+      size: file.size,
+      read: (buffer: Buffer, offset: number, length: number, position: number) => {
+        reads.push([position, length]);
+        return file.read(buffer, offset, length, position);
+      },
+      close: async () => {
+        closed = true;
+        await file.close();
+      },
+    };
+    const reader = await TableReader.open(counted);
+    assert.equal(reads.length, 2, 'the tail, then the footer');
+    const batches = await collect(reader, { standard: ['wetMass', 'speed', 'recordingStatus'], verdicts: true });
+    assert.equal(batches.reduce((n, b) => n + b.length, 0), s.ROWS);
+    // The synthetic table's chunks are all within the merge gap of each other: one read per row group.
+    assert.equal(reads.length, 2 + reader.rowGroupCount);
+    await reader.close();
+    assert.ok(closed);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
