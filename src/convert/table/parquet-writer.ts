@@ -44,6 +44,10 @@ interface PageBody {
   encoding: number;
 }
 
+/** Compressed / uncompressed above which gzip is not worth its time on a column. */
+const POOR_RATIO = 0.85;
+const RETRY_GROUPS = 16;
+
 /** Row groups whose pages may be compressing at once (each ~64 k rows): enough to keep the zlib thread busy, little memory. */
 const MAX_IN_FLIGHT = 2;
 
@@ -63,6 +67,8 @@ export class ParquetFileWriter {
   /** Writes happen one after the other, in row-group order. */
   private chain: Promise<void> = Promise.resolve();
   private failed: unknown;
+  /** Columns stored uncompressed until this row group (gzip did not pay on their last try). */
+  private readonly skipUntil = new Map<string, number>();
 
   constructor(
     private readonly sink: ByteSink,
@@ -157,6 +163,21 @@ export class ParquetFileWriter {
     }
   }
 
+  /**
+   * Whether to gzip this column's next chunk. Derived quantities (masses, volumes: products of
+   * noisy doubles) shrink by ~10 % under gzip at full cost; such a column is stored uncompressed
+   * for the next RETRY_GROUPS row groups, then tried again (the data may change along the field).
+   */
+  private worthCompressing(name: string): boolean {
+    const skip = this.skipUntil.get(name);
+    return skip === undefined || this.rowGroups.length >= skip;
+  }
+
+  private learnRatio(name: string, ratio: number): void {
+    if (ratio > POOR_RATIO) this.skipUntil.set(name, this.rowGroups.length + RETRY_GROUPS);
+    else this.skipUntil.delete(name);
+  }
+
   private async encodeChunk(column: ParquetColumn, rows: number, data: ColumnData): Promise<EncodedChunk> {
     const { bodies, stats } = encodeColumn(column.kind, rows, data, column.name);
     const pages: Uint8Array[] = [];
@@ -164,7 +185,14 @@ export class ParquetFileWriter {
     let uncompressed = 0;
     let dictionaryBytes = 0;
     const encodings = new Set<number>([Encoding.RLE]);
-    const compressedBodies = await Promise.all(bodies.map((page) => (this.options.compression === 'gzip' ? gzipAsync(page.body, { level: 1 }) : page.body)));
+    const compress = this.options.compression === 'gzip' && this.worthCompressing(column.name);
+    const gzipped = compress ? await Promise.all(bodies.map((page) => gzipAsync(page.body, { level: 1 }))) : undefined;
+    const compressedBytes = gzipped?.reduce((n, b) => n + b.length, 0) ?? 0;
+    const plainBytes = bodies.reduce((n, page) => n + page.body.length, 0);
+    if (gzipped) this.learnRatio(column.name, compressedBytes / plainBytes);
+    // The codec is a column chunk's own: a chunk that gzip does not shrink is stored as it is.
+    const useGzip = gzipped !== undefined && compressedBytes < plainBytes;
+    const compressedBodies = useGzip ? gzipped : bodies.map((page) => page.body);
     bodies.forEach((page, i) => {
       const body = compressedBodies[i]!;
       encodings.add(page.encoding);
@@ -206,7 +234,7 @@ export class ParquetFileWriter {
       [F.columnMetaData.type, 'i32', physicalType(column.kind)],
       [F.columnMetaData.encodings, 'list<i32>', [...encodings].sort((a, b) => a - b)],
       [F.columnMetaData.pathInSchema, 'list<binary>', [column.name]],
-      [F.columnMetaData.codec, 'i32', this.options.compression === 'gzip' ? Codec.GZIP : Codec.UNCOMPRESSED],
+      [F.columnMetaData.codec, 'i32', useGzip ? Codec.GZIP : Codec.UNCOMPRESSED],
       [F.columnMetaData.numValues, 'i64', rows],
       [F.columnMetaData.totalUncompressedSize, 'i64', uncompressed],
       [F.columnMetaData.totalCompressedSize, 'i64', compressed],
