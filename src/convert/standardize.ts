@@ -34,6 +34,7 @@ const DIRECT_NUMERIC: readonly StandardProperty[] = [
   'fuelUsed',
   'sectionId',
   'proteinPercentage',
+  'samplingInterval',
 ];
 
 /** A standardized batch, with what the summary and reconciliation need beside the standard columns. */
@@ -42,6 +43,8 @@ export interface StandardBatch extends PointBatch {
   intervals: Float64Array;
   /** Whether the point was working: a working width above 0 (sections on, implement on) where one is known, else not switched off. */
   working: Uint8Array;
+  /** Whether the implement was switched on (its work state not off), whatever its sections: what a machine's "effective" distance and time count. */
+  switchedOn: Uint8Array;
 }
 
 /** The previous point of one section's track (or of the whole operation when sections are not logged). */
@@ -243,7 +246,7 @@ export class Standardizer {
 
   apply(batch: PointBatch): StandardBatch {
     const n = batch.length;
-    const out: StandardBatch = { ...emptyBatch(n, this.units.keys(), this.stringProperties()), intervals: new Float64Array(n), working: new Uint8Array(n) };
+    const out: StandardBatch = { ...emptyBatch(n, this.units.keys(), this.stringProperties()), intervals: new Float64Array(n), working: new Uint8Array(n), switchedOn: new Uint8Array(n) };
     out.length = n;
     out.time.set(batch.time.subarray(0, n));
     out.lon.set(batch.lon.subarray(0, n));
@@ -305,6 +308,7 @@ export class Standardizer {
       const workingWidth = workingSrc && workingDirect?.toBase ? workingDirect.toBase(workingSrc[i]!) : switchedOff ? (Number.isNaN(width) ? NaN : 0) : width;
       if (derivedWorking) derivedWorking[i] = this.out.workingWidth!(workingWidth);
       out.working[i] = (Number.isNaN(workingWidth) ? !switchedOff : workingWidth > 0) ? 1 : 0;
+      out.switchedOn[i] = switchedOff ? 0 : 1;
       const loggedArea = areaSrc && this.areaSource ? this.areaSource.toBase(areaSrc[i]!) : NaN;
       // A logged area is the source's own answer (gaps already zeroed); otherwise distance × working width.
       const a = !Number.isNaN(loggedArea) ? loggedArea : (gap && !fromSource) || Number.isNaN(workingWidth) ? 0 : dist * workingWidth;
@@ -346,12 +350,19 @@ export class Standardizer {
 
   private harvest(batch: PointBatch, out: StandardBatch, areaM2: Float64Array): void {
     const n = batch.length;
-    // A mass flow sensor goes on measuring while no ground is worked (header up at the end of a pass, the
-    // spout emptying): that grain is harvested too, and the machine's own total counts it (FIDELITY.md).
+    // Where a mass flow sensor is logged, the grain of a point is what it measured over the point's
+    // interval: the yield monitor's own total is that integral, and the sensor goes on measuring while
+    // no ground is worked (header up at the end of a pass, the spout emptying). The mass per area stays
+    // as logged. Per-section tracks would count one flow once per section, so they keep rate × area.
     const flow = this.direct.find((d) => d.property === 'cropFlow');
     const flowUnit = flow && this.meta.columns.find((c) => c.key === flow.key)?.unit;
-    const flowSrc = flow && flowUnit && unitDef(flowUnit).dimension === 'massPerTime' ? batch.numbers.get(flow.key) : undefined;
+    const flowSrc = flow && flowUnit && !this.sectionKey && unitDef(flowUnit).dimension === 'massPerTime' ? batch.numbers.get(flow.key) : undefined;
     const flowToKgPerS = flowSrc ? converter(flowUnit!, 'kg/s') : undefined;
+    // The source's own logging interval, where it says one (Ag Leader), is the time its flow was measured over.
+    const logged = this.direct.find((d) => d.property === 'samplingInterval');
+    const loggedUnit = logged && this.meta.columns.find((c) => c.key === logged.key)?.unit;
+    const intervalSrc = logged && loggedUnit ? batch.numbers.get(logged.key) : undefined;
+    const intervalToS = intervalSrc ? converter(loggedUnit!, 's') : undefined;
     const massSrc = this.massPerAreaKey ? batch.numbers.get(this.massPerAreaKey) : undefined;
     const volumeSrc = this.volumePerAreaKey ? batch.numbers.get(this.volumePerAreaKey) : undefined;
     const drySrc = this.dryMassPerAreaKey ? batch.numbers.get(this.dryMassPerAreaKey) : undefined;
@@ -384,14 +395,15 @@ export class Standardizer {
       put('dryMassPerArea', i, dryKgHa);
       put('wetVolumePerArea', i, wetM3Ha);
       put('dryVolumePerArea', i, dryM3Ha);
-      const flowKg = flowSrc && ha === 0 && out.intervals[i]! > 0 ? flowToKgPerS!(flowSrc[i]!) * out.intervals[i]! : NaN;
-      if (flowKg > 0) {
-        // No area to spread it over: the measured mass itself, its dry and volume shares as the rates give them.
-        const dryShare = wetKgHa > 0 ? dryKgHa / wetKgHa : NaN;
+      const seconds = intervalSrc ? intervalToS!(intervalSrc[i]!) : out.intervals[i]!;
+      // A point with no time of its own (a repeated timestamp) keeps its rate × area.
+      const flowKg = flowSrc && seconds > 0 ? flowToKgPerS!(flowSrc[i]!) * seconds : NaN;
+      if (!Number.isNaN(flowKg)) {
+        // The measured mass itself; its dry share from the moisture, its volumes from the crop's test weight.
         put('wetMass', i, flowKg);
-        put('dryMass', i, flowKg * dryShare);
-        put('wetVolume', i, wetKgHa > 0 ? (flowKg * wetM3Ha) / wetKgHa : flowKg * m3PerKg);
-        put('dryVolume', i, wetKgHa > 0 ? (flowKg * dryM3Ha) / wetKgHa : NaN);
+        put('dryMass', i, dryFromWet(flowKg, moist, standardMoisture));
+        put('wetVolume', i, flowKg * m3PerKg);
+        put('dryVolume', i, Number.isNaN(loggedDryM3Ha) || !(wetKgHa > 0) ? dryFromWet(flowKg, moist, standardMoisture) * m3PerKg : (flowKg * loggedDryM3Ha) / wetKgHa);
         continue;
       }
       put('wetMass', i, wetKgHa * ha);

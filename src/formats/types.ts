@@ -66,6 +66,8 @@ export interface CounterColumn {
   unit: string;
   /** Where the figure comes from, for the reconciliation report (e.g. `0x0074 Total Area (DET-1)`). */
   label: string;
+  /** Where the counter wraps around (a 32-bit register), in `unit`: a fall by more than half of it is a wrap, any other fall a restart. */
+  modulus?: number;
 }
 
 /** A total the file states once for the operation (a yield monitor's load total, a task's totals). */
