@@ -19,10 +19,8 @@ import type { PointBatch } from '../../model/batch.ts';
  * Window lengths are read off the export (plateaus of 5.7–9.4 s for 7–10 s of header-up flow), not
  * a documented rule; the mean yield does not depend on them (5 to 10 s change it by 0.01 %).
  *
- * The header-up seconds whose grain was given away keep the sensor's reading in `measuredFlow`
- * and show 0 in the mass-flow column (the flow attributed to them): a mass counted at the
- * harvested seconds must not be counted again where no ground was worked (the Standardizer turns
- * an attributed flow off the worked ground into wet mass, issue 12).
+ * Only the wet mass per area moves: the mass-flow column stays the sensor's reading, whose
+ * integral over every second, header up or down, is the harvested mass (the Standardizer's).
  *
  * Two passes over the same deterministic point stream keep memory bounded: the first plans the
  * windows (a few numbers per header-up period), the second rewrites the wet mass in them.
@@ -41,12 +39,10 @@ export interface SpreadColumns {
   wetMass: string;
   /** Metres since the previous point. */
   distance: string;
-  /** Wet mass flow in the channel's unit; rewritten to the flow attributed to each second. */
+  /** Wet mass flow, in the channel's unit. */
   massFlow: string;
   /** The channel's unit → kg/s. */
   massFlowToKgPerS: (value: number) => number;
-  /** The sensor's own flow, as logged (a copy of `massFlow` before it is rewritten). */
-  measuredFlow: string;
   /** Width of the header sections on, m. */
   workingWidth: string;
 }
@@ -57,17 +53,6 @@ export interface SpreadWindow {
   last: number;
   mass: number;
   area: number;
-}
-
-/** Run-wide indices `first`..`last` of header-up seconds whose grain went to a window. */
-export interface MovedRange {
-  first: number;
-  last: number;
-}
-
-export interface SpreadPlan {
-  windows: SpreadWindow[];
-  moved: MovedRange[];
 }
 
 interface Harvested {
@@ -86,20 +71,9 @@ function windowOf(points: readonly Harvested[], extra: number): SpreadWindow {
   return { first: points[0]!.index, last: points.at(-1)!.index, mass, area };
 }
 
-/** Adds index `i` to the ranges, extending the last one when contiguous. */
-function addIndex(ranges: MovedRange[], i: number): void {
-  const last = ranges.at(-1);
-  if (last && last.last === i - 1) last.last = i;
-  else ranges.push({ first: i, last: i });
-}
-
 /** First pass: where each header-up period's grain goes. */
-export async function planSpread(points: AsyncIterable<PointBatch>, columns: SpreadColumns): Promise<SpreadPlan> {
+export async function planSpread(points: AsyncIterable<PointBatch>, columns: SpreadColumns): Promise<SpreadWindow[]> {
   const windows: SpreadWindow[] = [];
-  const moved: MovedRange[] = [];
-  /** Header-up seconds whose grain is in `tail` / `head`, until it is placed. */
-  let tailSeconds: MovedRange[] = [];
-  let headSeconds: MovedRange[] = [];
   let index = 0;
   let lastAssigned = -1;
   let previousTime = NaN;
@@ -110,32 +84,23 @@ export async function planSpread(points: AsyncIterable<PointBatch>, columns: Spr
   let tail = { mass: 0, seconds: 0 };
   let head = { mass: 0, seconds: 0 };
   /** A window after a lowering, still collecting its seconds. */
-  let forward: { extra: number; seconds: number; points: Harvested[]; moved: MovedRange[] } | undefined;
+  let forward: { extra: number; seconds: number; points: Harvested[] } | undefined;
 
   const push = (window: SpreadWindow): void => {
     windows.push(window);
     lastAssigned = window.last;
   };
   const closeForward = (): void => {
-    if (forward && forward.points.length > 0) {
-      push(windowOf(forward.points, forward.extra));
-      moved.push(...forward.moved);
-    }
+    if (forward && forward.points.length > 0) push(windowOf(forward.points, forward.extra));
     forward = undefined;
   };
   const closeTail = (): void => {
     tailOpen = false;
     const before = recent.filter((p) => p.index > lastAssigned).slice(-Math.min(tail.seconds, MAX_SPREAD_SECONDS));
     // No harvested second before the lift (the run's start): the grain goes forward instead.
-    if (before.length > 0 && tail.mass > 0) {
-      push(windowOf(before, tail.mass));
-      moved.push(...tailSeconds);
-    } else {
-      head = { mass: head.mass + tail.mass, seconds: head.seconds + tail.seconds };
-      headSeconds.push(...tailSeconds);
-    }
+    if (before.length > 0 && tail.mass > 0) push(windowOf(before, tail.mass));
+    else head = { mass: head.mass + tail.mass, seconds: head.seconds + tail.seconds };
     tail = { mass: 0, seconds: 0 };
-    tailSeconds = [];
   };
 
   for await (const batch of points) {
@@ -154,9 +119,8 @@ export async function planSpread(points: AsyncIterable<PointBatch>, columns: Spr
         if (headerUp) {
           headerUp = false;
           if (tailOpen) closeTail();
-          if (head.mass > 0) forward = { extra: head.mass, seconds: Math.min(head.seconds, MAX_SPREAD_SECONDS), points: [], moved: headSeconds };
+          if (head.mass > 0) forward = { extra: head.mass, seconds: Math.min(head.seconds, MAX_SPREAD_SECONDS), points: [] };
           head = { mass: 0, seconds: 0 };
-          headSeconds = [];
           recent = [];
         }
         const point = { index, mass: wet[i]! * area, area };
@@ -177,43 +141,28 @@ export async function planSpread(points: AsyncIterable<PointBatch>, columns: Spr
         if (tailOpen && kg > 0) {
           tail.mass += kg * LB_PER_KG;
           tail.seconds++;
-          addIndex(tailSeconds, index);
         } else {
           if (tailOpen) closeTail();
-          if (kg > 0) {
-            head = { mass: head.mass + kg * LB_PER_KG, seconds: head.seconds + 1 };
-            addIndex(headSeconds, index);
-          }
+          if (kg > 0) head = { mass: head.mass + kg * LB_PER_KG, seconds: head.seconds + 1 };
         }
       }
     }
   }
   if (tailOpen) closeTail();
   closeForward();
-  moved.sort((a, b) => a.first - b.first);
-  return { windows, moved };
+  return windows;
 }
 
-/**
- * Second pass: the points of `points` (the same stream again) with the planned windows' flat wet
- * mass, and 0 attributed flow at the header-up seconds whose grain went to a window.
- */
-export async function* applySpread(points: AsyncIterable<PointBatch>, plan: SpreadPlan, columns: SpreadColumns): AsyncGenerator<PointBatch> {
-  const { windows, moved } = plan;
+/** Second pass: the points of `points` (the same stream again) with the planned windows' flat wet mass. */
+export async function* applySpread(points: AsyncIterable<PointBatch>, windows: readonly SpreadWindow[], wetMassKey: string): AsyncGenerator<PointBatch> {
   let index = 0;
   let w = 0;
-  let m = 0;
   for await (const batch of points) {
-    const wet = batch.numbers.get(columns.wetMass)!;
-    const flow = batch.numbers.get(columns.massFlow)!;
-    const measured = batch.numbers.get(columns.measuredFlow)!;
+    const wet = batch.numbers.get(wetMassKey)!;
     for (let i = 0; i < batch.length; i++, index++) {
       while (w < windows.length && windows[w]!.last < index) w++;
       const window = windows[w];
       if (window && window.first <= index && Number.isFinite(wet[i]!)) wet[i] = window.mass / window.area;
-      measured[i] = flow[i]!;
-      while (m < moved.length && moved[m]!.last < index) m++;
-      if (m < moved.length && moved[m]!.first <= index) flow[i] = 0;
     }
     yield batch;
   }
@@ -221,6 +170,6 @@ export async function* applySpread(points: AsyncIterable<PointBatch>, plan: Spre
 
 /** The run's points with header-up grain spread as above; `points` must give the same stream each call. */
 export async function* spreadHeaderUpGrain(points: () => AsyncIterable<PointBatch>, columns: SpreadColumns): AsyncGenerator<PointBatch> {
-  const plan = await planSpread(points(), columns);
-  yield* applySpread(points(), plan, columns);
+  const windows = await planSpread(points(), columns);
+  yield* applySpread(points(), windows, columns.wetMass);
 }

@@ -81,8 +81,6 @@ export const SECTIONS_ON_KEY = 'sectionsOn';
 export const DISTANCE_KEY = 'distance';
 /** Harvest: wet mass per area, lb/ac, from the mass flow (see PointOptions.massFlow). */
 export const WET_MASS_KEY = 'wetMass';
-/** Harvest: the mass-flow sensor's reading, in the channel's unit (the mass-flow column shows the flow attributed to each second, grain-spread.ts). */
-export const MEASURED_FLOW_KEY = 'massFlowMeasured';
 /** The implement's width, m (see PointOptions.width). */
 export const WIDTH_KEY = 'width';
 /** The width of the sections on, m (see PointOptions.width). */
@@ -109,7 +107,7 @@ function metresBetween(lat1: number, lon1: number, lat2: number, lon2: number): 
 
 /** Column keys `runPoints` fills besides the channel columns. */
 export function extraKeys(options: PointOptions): string[] {
-  return [WORK_STATE_KEY, SECTIONS_ON_KEY, DISTANCE_KEY, ...(options.massFlow ? [WET_MASS_KEY, MEASURED_FLOW_KEY] : []), ...(options.width !== undefined ? [WIDTH_KEY, WORKING_WIDTH_KEY] : [])];
+  return [WORK_STATE_KEY, SECTIONS_ON_KEY, DISTANCE_KEY, ...(options.massFlow ? [WET_MASS_KEY] : []), ...(options.width !== undefined ? [WIDTH_KEY, WORKING_WIDTH_KEY] : [])];
 }
 
 /** True when the session logged a fix at or after its own start (FORMAT.md: a session whose fixes all precede it is an aborted start). */
@@ -193,7 +191,6 @@ export async function* runPoints(sessions: readonly SessionFile[], columns: read
           // With every header section off nothing is harvested: the export's WetMass is 0 at exactly those seconds (FORMAT.md).
           const wet = area > 0 ? ((flow * elapsed) / area) * LB_PER_KG * M2_PER_ACRE : NaN;
           batch.numbers.get(WET_MASS_KEY)![n] = sectionsOn === 0 || working === 0 ? 0 : wet;
-          batch.numbers.get(MEASURED_FLOW_KEY)![n] = flowIndex >= 0 ? values[flowIndex]! * columns[flowIndex]!.factor : NaN;
         }
         if (options.width !== undefined) {
           batch.numbers.get(WIDTH_KEY)![n] = options.width;

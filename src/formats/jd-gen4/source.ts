@@ -2,7 +2,7 @@ import type { PointBatch } from '../../model/batch.ts';
 import { converter } from '../../model/units.ts';
 import type { ColumnSpec, OperationMeta, OperationSource } from '../types.ts';
 import { type ChannelColumn, counterColumns, MASS_FLOW_CODE, planColumns } from './channels.ts';
-import { DISTANCE_KEY, MEASURED_FLOW_KEY, runPoints, SECTIONS_ON_KEY, WET_MASS_KEY, WIDTH_KEY, WORK_STATE_KEY, WORKING_WIDTH_KEY, type PointOptions } from './points.ts';
+import { DISTANCE_KEY, runPoints, SECTIONS_ON_KEY, WET_MASS_KEY, WIDTH_KEY, WORK_STATE_KEY, WORKING_WIDTH_KEY, type PointOptions } from './points.ts';
 import { spreadHeaderUpGrain } from './grain-spread.ts';
 import { plantingPlan, runRowPoints } from './planting.ts';
 import { sectionStateChannel, stateElementWidths } from './sections.ts';
@@ -30,7 +30,7 @@ function sectionWidthsKnown(sessions: readonly SessionFile[]): boolean {
   });
 }
 
-function extraColumns(options: PointOptions, flowUnit: string | undefined, sectionWidths: boolean): ColumnSpec[] {
+function extraColumns(options: PointOptions, sectionWidths: boolean): ColumnSpec[] {
   const columns: ColumnSpec[] = [
     { key: WORK_STATE_KEY, label: 'Work state (the one-element state channel, 1 = on; meaning inferred, FORMAT.md)', kind: 'number' },
     { key: SECTIONS_ON_KEY, label: 'Sections on (elements of the section state channel that are 1)', kind: 'number', unit: 'count' },
@@ -38,7 +38,6 @@ function extraColumns(options: PointOptions, flowUnit: string | undefined, secti
   ];
   if (options.massFlow) {
     columns.push({ key: WET_MASS_KEY, label: 'Wet mass per area (mass flow × 1 s / (distance × working width); grain measured with the header up spread over the harvested seconds next to it)', kind: 'number', unit: 'lb/ac', standard: 'wetMassPerArea' });
-    columns.push({ key: MEASURED_FLOW_KEY, label: 'Wet mass flow as the sensor measured it (DDI 87), header up or down', kind: 'number', ...(flowUnit ? { unit: flowUnit } : {}) });
   }
   if (options.width !== undefined) {
     columns.push({ key: WIDTH_KEY, label: 'Implement width (header 5.10.2.6)', kind: 'number', unit: 'm', standard: 'equipmentWidth' });
@@ -109,7 +108,7 @@ export function pointSource(meta: OperationMeta, sessions: readonly SessionFile[
   } else {
     meta.warnings.push('no implement geometry in the session headers: points are at the GNSS receiver, not at the working point');
   }
-  meta.columns = [...channels.map((c) => c.spec), ...extraColumns(options, flow?.spec.unit, sectionWidthsKnown(sessions))];
+  meta.columns = [...channels.map((c) => c.spec), ...extraColumns(options, sectionWidthsKnown(sessions))];
   const counters = counterColumns(channels);
   if (counters.length > 0) meta.counters = counters;
   return {
@@ -123,7 +122,6 @@ export function pointSource(meta: OperationMeta, sessions: readonly SessionFile[
         distance: DISTANCE_KEY,
         massFlow: flow.spec.key,
         massFlowToKgPerS: converter(flow.spec.unit!, 'kg/s'),
-        measuredFlow: MEASURED_FLOW_KEY,
         workingWidth: WORKING_WIDTH_KEY,
       });
     },

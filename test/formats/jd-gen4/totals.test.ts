@@ -94,8 +94,7 @@ test('Jen-3 harvest: no ground worked with the header up, and its grain counted 
   assert.deepEqual(widths, { '9.144': 2243, '3.040': 1, '0.000': 284 });
   assert.equal(figures.working, 2244);
   // Σ wet mass = every kg the flow sensor measured, header up or down (80,987 lb; the export 80,891 lb, +0.12 %):
-  // the grain measured with the header up, given to the harvested seconds next to it, is not counted again
-  // where the header was up.
+  // the header-up grain moved into the yield of the harvested seconds next to it is counted once, at its second.
   const lb = figures.yieldMass / 0.45359237;
   assert.ok(Math.abs(lb - 80_987) < 1, `${lb} lb`);
 });
