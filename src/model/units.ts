@@ -252,6 +252,11 @@ define('V', 'voltage', ONE, R);
 define('A', 'current', ONE, R);
 define('Ohm', 'resistance', ONE, R);
 
+// John Deere Gen4 channels declare these (l1min-1 flow rates, kPa pressures, min intervals).
+define('L/min', 'volumePerTime', div(LITRE, dec('60')), R);
+define('kPa', 'pressure', dec('1000'), R);
+define('min', 'time', dec('60'), R);
+
 /** Every unit code, in definition order. */
 export const UNITS: ReadonlyMap<string, UnitDef> = new Map([...TABLE].map(([code, u]) => [code, u.def]));
 
