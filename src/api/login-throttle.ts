@@ -122,7 +122,8 @@ export class LoginThrottle {
     const counter = this.counters.get(key) ?? { failures: 0, at: this.now(), blockedUntil: 0 };
     this.leak(counter);
     counter.failures += 1;
-    const over = Math.floor(counter.failures) - this.options.freeAttempts;
+    // A failure counts whole until it has leaked away entirely.
+    const over = Math.ceil(counter.failures - 1e-9) - this.options.freeAttempts;
     if (over >= 0) counter.blockedUntil = this.now() + Math.min(this.options.maxDelayMs, FIRST_DELAY_MS * 2 ** Math.min(over, 30));
     // Re-inserted to move to the end of the Map's order: the first key is then the least recently used.
     this.counters.delete(key);
