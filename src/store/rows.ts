@@ -28,7 +28,16 @@ function isoOrNull(value: string | null): string | null {
 }
 
 export function ownerFromRow(row: Selectable<OwnersTable>): Owner {
-  return { id: row.id, username: row.username, passwordHash: row.password_hash, createdTime: row.created_time };
+  return {
+    id: row.id,
+    username: row.username,
+    passwordHash: row.password_hash,
+    createdTime: row.created_time,
+    // PostgreSQL and SQLite both return integers here; Number() also reads a bigint-as-text should a driver send one.
+    admin: Number(row.admin) === 1,
+    disabled: Number(row.disabled) === 1,
+    tokenVersion: Number(row.token_version),
+  };
 }
 
 export function userFromRow(row: Selectable<LeafUsersTable>): LeafUser {

@@ -10,6 +10,12 @@ export interface OwnersTable {
   username: string;
   password_hash: string;
   created_time: string;
+  /** 0 or 1: may manage other owners. */
+  admin: number;
+  /** 0 or 1: may not log in, and its tokens are refused. */
+  disabled: number;
+  /** Carried in each token; bumping it revokes every token issued before. */
+  token_version: number;
 }
 
 export interface LeafUsersTable {
