@@ -30,7 +30,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (a
     {
       schema: {
         tags: ['auth'],
-        summary: 'Exchange an API owner username and password for a bearer token',
+        operationId: 'authenticate', summary: 'Exchange an API owner username and password for a bearer token',
         security: [],
         body: AuthenticateBody,
         response: { 200: Type.Object({ id_token: Type.String() }), 400: problemResponse('Bad Request'), 401: problemResponse('Bad credentials') },
