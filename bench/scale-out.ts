@@ -192,7 +192,7 @@ async function benchList(files: number, requests: number, concurrency: number): 
           const k = done + i;
           const time = new Date(base + k * 60_000).toISOString();
           const entry: FileEntry = {
-            id: randomUUID(), ownerId: owner.id, leafUserId: user.id, batchId: null, origin: 'uploaded', provider: k % 3 === 0 ? 'JohnDeere' : 'Other', fileFormat: 'ISO11783',
+            id: randomUUID(), ownerId: owner.id, leafUserId: user.id, batchId: null, origin: 'uploaded', provider: k % 3 === 0 ? 'JohnDeere' : 'Other', machineBrand: null, fileFormat: 'ISO11783',
             fileName: `f${k}.zip`, status: k % 10 === 0 ? 'failed' : 'processed', statusDetails: null, operationType: ['planted', 'applied', 'harvested', 'tillage'][k % 4]!,
             createdTime: time, updatedTime: time, startTime: time, endTime: time, sizeInBytes: 1000 + (k % 977), areaM2: k % 5000, sources: [], summary, units: { area: 'm2' }, steps: {}, warnings: [], sourceKey: `k${k}`, blobPrefix: `files/${k}`,
           };

@@ -53,11 +53,53 @@ function sorted<O>(query: FilesQuery<O>, q: FileQuery): FilesQuery<O> {
   return byId ? result : result.orderBy('id', 'asc');
 }
 
-export async function listFiles(db: Kysely<Database>, q: FileQuery) {
-  const rows = await sorted(filtered(db.selectFrom('files').selectAll(), q), q)
-    .limit(q.size)
-    .offset(q.page * q.size)
-    .execute();
+/** Past this offset a page's ids are found first (in the index alone), then only its rows read: skipping rows whole would read every skipped summary. */
+const DEFERRED_OFFSET = 500;
+
+/** Columns a page of GET /files serves (all but the units). */
+const LISTING_COLUMNS = [
+  'id', 'owner_id', 'leaf_user_id', 'batch_id', 'origin', 'provider', 'machine_brand', 'file_format', 'file_name', 'status', 'status_details', 'operation_type',
+  'created_time', 'updated_time', 'start_time', 'end_time', 'size_in_bytes', 'area_m2', 'sources', 'summary', 'steps', 'warnings', 'source_key', 'blob_prefix',
+] as const satisfies readonly (keyof FilesTable)[];
+
+/** The filters file_counts (migration 0005) has a column for; a query using only these is counted there. */
+function countedByDimensions(q: FileQuery): boolean {
+  return q.batchId === undefined && q.createdTime === undefined && q.startTime === undefined && q.updatedTime === undefined && q.endTime === undefined && q.minArea === undefined;
+}
+
+/** X-Total-Count: a sum over the few file_counts rows of the owner that match, or a count of the matching entries when a filter is not one of its columns. */
+async function countFiles(db: Kysely<Database>, q: FileQuery): Promise<number> {
+  if (countedByDimensions(q)) {
+    let counts = db.selectFrom('file_counts').select((eb) => eb.fn.sum<number | string | null>('n').as('total')).where('owner_id', '=', q.ownerId);
+    if (q.leafUserId !== undefined) counts = counts.where('leaf_user_id', '=', q.leafUserId);
+    if (q.provider !== undefined) counts = counts.where('provider', '=', q.provider);
+    if (q.status !== undefined) counts = counts.where('status', '=', q.status);
+    if (q.origin !== undefined) counts = counts.where('origin', '=', q.origin);
+    if (q.operationType !== undefined) counts = counts.where('operation_type', '=', q.operationType);
+    const { total } = await counts.executeTakeFirstOrThrow();
+    return Number(total ?? 0);
+  }
   const count = await filtered(db.selectFrom('files').select((eb) => eb.fn.countAll().as('total')), q).executeTakeFirstOrThrow();
-  return { rows, total: Number(count.total) };
+  return Number(count.total);
+}
+
+async function pageRows(db: Kysely<Database>, q: FileQuery) {
+  const offset = q.page * q.size;
+  if (offset < DEFERRED_OFFSET) return sorted(filtered(db.selectFrom('files').select(LISTING_COLUMNS), q), q).limit(q.size).offset(offset).execute();
+  const ids = (await sorted(filtered(db.selectFrom('files').select('id'), q), q).limit(q.size).offset(offset).execute()).map((r) => r.id);
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('files').select(LISTING_COLUMNS).where('id', 'in', ids).execute();
+  const order = new Map(ids.map((id, i) => [id, i]));
+  return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+}
+
+export async function listFiles(db: Kysely<Database>, q: FileQuery) {
+  const [rows, total] = await Promise.all([sorted(filtered(db.selectFrom('files').selectAll(), q), q).limit(q.size).offset(q.page * q.size).execute(), countFiles(db, q)]);
+  return { rows, total };
+}
+
+/** One page of GET /files as it is served: without units, summaries as stored text (FileListing). */
+export async function listFileListings(db: Kysely<Database>, q: FileQuery) {
+  const [rows, total] = await Promise.all([pageRows(db, q), countFiles(db, q)]);
+  return { rows, total };
 }

@@ -1,6 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { BatchesTable, FailedCallsTable, FilesTable, JobsTable, LeafUsersTable, OwnersTable, WebhooksTable } from './schema.ts';
-import type { Batch, BatchStatus, FailedCall, FileEntry, FileOrigin, FileStatus, Job, JobKind, JobState, LeafUser, Owner, Provider, Webhook, WebhookEvent } from './types.ts';
+import type { Batch, BatchStatus, FailedCall, FileEntry, FileListing, FileOrigin, FileStatus, Job, JobKind, JobState, LeafUser, Owner, Provider, Webhook, WebhookEvent } from './types.ts';
 
 /*
  * Records ↔ rows: the one place where JSON columns are serialized and parsed, where database
@@ -105,13 +105,20 @@ export function batchChangesToRow(changes: BatchChanges): Partial<Insertable<Bat
 }
 
 export function fileFromRow(row: Selectable<FilesTable>): FileEntry {
-  return {
+  const { entry } = fileListingFromRow(row);
+  return { ...entry, summary: parseOrNull<unknown>(row.summary), units: parseOrNull<Record<string, string>>(row.units) };
+}
+
+/** A row as a page of GET /files serves it: the summary stays the stored JSON text, the units are not read. */
+export function fileListingFromRow(row: Omit<Selectable<FilesTable>, 'units'>): FileListing {
+  const entry: FileListing['entry'] = {
     id: row.id,
     ownerId: row.owner_id,
     leafUserId: row.leaf_user_id,
     batchId: row.batch_id,
     origin: row.origin as FileOrigin,
     provider: row.provider,
+    machineBrand: row.machine_brand,
     fileFormat: row.file_format,
     fileName: row.file_name,
     status: row.status as FileStatus,
@@ -124,13 +131,12 @@ export function fileFromRow(row: Selectable<FilesTable>): FileEntry {
     sizeInBytes: Number(row.size_in_bytes),
     areaM2: row.area_m2 === null ? null : Number(row.area_m2),
     sources: parse<string[]>(row.sources),
-    summary: parseOrNull<unknown>(row.summary),
-    units: parseOrNull<Record<string, string>>(row.units),
     steps: parse<FileEntry['steps']>(row.steps),
     warnings: parse<string[]>(row.warnings),
     sourceKey: row.source_key,
     blobPrefix: row.blob_prefix,
   };
+  return { entry, summaryJson: row.summary };
 }
 
 /** Column of each FileEntry field; `satisfies` makes a new field a compile error until it is mapped. */
@@ -141,6 +147,7 @@ const FILE_COLUMNS = {
   batchId: 'batch_id',
   origin: 'origin',
   provider: 'provider',
+  machineBrand: 'machine_brand',
   fileFormat: 'file_format',
   fileName: 'file_name',
   status: 'status',

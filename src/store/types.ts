@@ -64,7 +64,10 @@ export interface FileEntry {
   leafUserId: string;
   batchId: string | null;
   origin: FileOrigin;
+  /** One of Leaf's provider values (PROVIDERS): the upload's, or the one its format belongs to. */
   provider: string;
+  /** The machine brand the file names (ISOXML's task controller manufacturer), when it is not a Leaf provider value itself. */
+  machineBrand: string | null;
   fileFormat: string;
   fileName: string;
   status: FileStatus;
@@ -88,6 +91,15 @@ export interface FileEntry {
   sourceKey: string;
   /** Blob key prefix of the outputs: `<prefix>/raw.geojson`, `standard.geojson`, ... */
   blobPrefix: string;
+}
+
+/**
+ * A file entry as a page of GET /files reads it: the record without its units, and its summary as
+ * the JSON text stored, so that a page is written without parsing and re-encoding every summary.
+ */
+export interface FileListing {
+  entry: Omit<FileEntry, 'summary' | 'units'>;
+  summaryJson: string | null;
 }
 
 export interface FileQuery {
@@ -215,6 +227,8 @@ export interface MetadataStore {
   upsertFile(file: FileEntry): Promise<FileEntry>;
   getFile(ownerId: string, id: string): Promise<FileEntry | undefined>;
   listFiles(query: FileQuery): Promise<{ items: FileEntry[]; total: number }>;
+  /** The same page as listFiles, ready to serve (FileListing). */
+  listFileListings(query: FileQuery): Promise<{ items: FileListing[]; total: number }>;
   filesOfBatch(batchId: string): Promise<FileEntry[]>;
   updateFile(id: string, changes: Partial<FileEntry>): Promise<void>;
   /**
