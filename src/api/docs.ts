@@ -12,6 +12,7 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
       info: {
         title: 'Furrow',
         version: FURROW_VERSION,
+        license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
         description: 'Machine-file conversion API compatible with Leaf Agriculture’s operations, user-management and alerts APIs.',
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },

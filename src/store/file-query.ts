@@ -38,19 +38,20 @@ function filtered<O>(query: FilesQuery<O>, q: FileQuery): FilesQuery<O> {
   return result;
 }
 
-/** The requested keys in priority order, then id: equal keys must not reorder between pages. */
-function sorted<O>(query: FilesQuery<O>, q: FileQuery): FilesQuery<O> {
+/** The requested keys in priority order, then id: equal keys must not reorder between pages. `reversed` flips every key (the same order read from its end). */
+function sorted<O>(query: FilesQuery<O>, q: FileQuery, reversed = false): FilesQuery<O> {
+  const flip = (direction: 'asc' | 'desc') => (reversed ? (direction === 'asc' ? 'desc' : 'asc') : direction);
   let result = query;
   let byId = false;
   for (const { field, direction } of q.sort) {
     if (field === 'organizationId') continue;
-    result = result.orderBy(SORT_COLUMNS[field], direction);
+    result = result.orderBy(SORT_COLUMNS[field], flip(direction));
     if (field === 'id') {
       byId = true;
       break;
     }
   }
-  return byId ? result : result.orderBy('id', 'asc');
+  return byId ? result : result.orderBy('id', flip('asc'));
 }
 
 /** Past this offset a page's ids are found first (in the index alone), then only its rows read: skipping rows whole would read every skipped summary. */
@@ -83,10 +84,22 @@ async function countFiles(db: Kysely<Database>, q: FileQuery): Promise<number> {
   return Number(count.total);
 }
 
-async function pageRows(db: Kysely<Database>, q: FileQuery) {
+/**
+ * The ids of a deep page, from the index alone. A page in the second half is read from the end of
+ * the order (the last page skips nothing instead of every entry before it), which needs the total.
+ */
+async function deepPageIds(db: Kysely<Database>, q: FileQuery, offset: number, total: number): Promise<string[]> {
+  const ids = filtered(db.selectFrom('files').select('id'), q);
+  if (offset < total / 2) return (await sorted(ids, q).limit(q.size).offset(offset).execute()).map((r) => r.id);
+  const end = Math.min(total, offset + q.size);
+  if (end <= offset) return [];
+  return (await sorted(ids, q, true).limit(end - offset).offset(total - end).execute()).map((r) => r.id).reverse();
+}
+
+async function pageRows(db: Kysely<Database>, q: FileQuery, total: number) {
   const offset = q.page * q.size;
   if (offset < DEFERRED_OFFSET) return sorted(filtered(db.selectFrom('files').select(LISTING_COLUMNS), q), q).limit(q.size).offset(offset).execute();
-  const ids = (await sorted(filtered(db.selectFrom('files').select('id'), q), q).limit(q.size).offset(offset).execute()).map((r) => r.id);
+  const ids = await deepPageIds(db, q, offset, total);
   if (ids.length === 0) return [];
   const rows = await db.selectFrom('files').select(LISTING_COLUMNS).where('id', 'in', ids).execute();
   const order = new Map(ids.map((id, i) => [id, i]));
@@ -100,6 +113,10 @@ export async function listFiles(db: Kysely<Database>, q: FileQuery) {
 
 /** One page of GET /files as it is served: without units, summaries as stored text (FileListing). */
 export async function listFileListings(db: Kysely<Database>, q: FileQuery) {
-  const [rows, total] = await Promise.all([pageRows(db, q), countFiles(db, q)]);
-  return { rows, total };
+  if (q.page * q.size < DEFERRED_OFFSET) {
+    const [rows, total] = await Promise.all([pageRows(db, q, Number.NaN), countFiles(db, q)]);
+    return { rows, total };
+  }
+  const total = await countFiles(db, q);
+  return { rows: await pageRows(db, q, total), total };
 }
