@@ -1,5 +1,5 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
-import { isoTime } from './rows.ts';
+import { isoTime, LISTING_COLUMNS } from './rows.ts';
 import type { Database, FilesTable } from './schema.ts';
 import type { FileQuery, FileSortField } from './types.ts';
 
@@ -54,14 +54,12 @@ function sorted<O>(query: FilesQuery<O>, q: FileQuery, reversed = false): FilesQ
   return byId ? result : result.orderBy('id', flip('asc'));
 }
 
-/** Past this offset a page's ids are found first (in the index alone), then only its rows read: skipping rows whole would read every skipped summary. */
-const DEFERRED_OFFSET = 500;
+/**
+ * Past this offset a page's ids are found first, in the index alone (rows skipped whole would each
+ * be read from the table), then only its rows; and a page in the second half is read from the end.
+ */
+const DEFERRED_OFFSET = 2000;
 
-/** Columns a page of GET /files serves (all but the units). */
-const LISTING_COLUMNS = [
-  'id', 'owner_id', 'leaf_user_id', 'batch_id', 'origin', 'provider', 'machine_brand', 'file_format', 'file_name', 'status', 'status_details', 'operation_type',
-  'created_time', 'updated_time', 'start_time', 'end_time', 'size_in_bytes', 'area_m2', 'sources', 'summary', 'steps', 'warnings', 'source_key', 'blob_prefix',
-] as const satisfies readonly (keyof FilesTable)[];
 
 /** The filters file_counts (migration 0005) has a column for; a query using only these is counted there. */
 function countedByDimensions(q: FileQuery): boolean {

@@ -106,14 +106,29 @@ export function batchChangesToRow(changes: BatchChanges): Partial<Insertable<Bat
 
 export function fileFromRow(row: Selectable<FilesTable>): FileEntry {
   const { entry } = fileListingFromRow(row);
-  return { ...entry, summary: parseOrNull<unknown>(row.summary), units: parseOrNull<Record<string, string>>(row.units) };
+  return {
+    ...entry,
+    ownerId: row.owner_id,
+    startTime: row.start_time,
+    endTime: row.end_time,
+    areaM2: row.area_m2 === null ? null : Number(row.area_m2),
+    sourceKey: row.source_key,
+    blobPrefix: row.blob_prefix,
+    summary: parseOrNull<unknown>(row.summary),
+    units: parseOrNull<Record<string, string>>(row.units),
+  };
 }
 
-/** A row as a page of GET /files serves it: the summary stays the stored JSON text, the units are not read. */
-export function fileListingFromRow(row: Omit<Selectable<FilesTable>, 'units'>): FileListing {
+/** The columns a served entry is made of (FileListing). */
+export const LISTING_COLUMNS = [
+  'id', 'leaf_user_id', 'batch_id', 'origin', 'provider', 'machine_brand', 'file_format', 'file_name', 'status', 'status_details', 'operation_type',
+  'created_time', 'updated_time', 'size_in_bytes', 'sources', 'summary', 'steps', 'warnings',
+] as const satisfies readonly (keyof FilesTable)[];
+
+/** A row as a page of GET /files serves it: the summary stays the stored JSON text; units and bookkeeping are not read. */
+export function fileListingFromRow(row: Pick<Selectable<FilesTable>, (typeof LISTING_COLUMNS)[number]>): FileListing {
   const entry: FileListing['entry'] = {
     id: row.id,
-    ownerId: row.owner_id,
     leafUserId: row.leaf_user_id,
     batchId: row.batch_id,
     origin: row.origin as FileOrigin,
@@ -126,15 +141,10 @@ export function fileListingFromRow(row: Omit<Selectable<FilesTable>, 'units'>): 
     operationType: row.operation_type,
     createdTime: row.created_time,
     updatedTime: row.updated_time,
-    startTime: row.start_time,
-    endTime: row.end_time,
     sizeInBytes: Number(row.size_in_bytes),
-    areaM2: row.area_m2 === null ? null : Number(row.area_m2),
     sources: parse<string[]>(row.sources),
     steps: parse<FileEntry['steps']>(row.steps),
     warnings: parse<string[]>(row.warnings),
-    sourceKey: row.source_key,
-    blobPrefix: row.blob_prefix,
   };
   return { entry, summaryJson: row.summary };
 }

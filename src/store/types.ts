@@ -98,9 +98,11 @@ export interface FileEntry {
  * the JSON text stored, so that a page is written without parsing and re-encoding every summary.
  */
 export interface FileListing {
-  entry: Omit<FileEntry, 'summary' | 'units'>;
+  entry: Omit<FileEntry, ListingOmits>;
   summaryJson: string | null;
 }
+/** What a served entry does not show: its units (a route of their own), and the store's own bookkeeping and filter columns. */
+export type ListingOmits = 'summary' | 'units' | 'ownerId' | 'sourceKey' | 'blobPrefix' | 'startTime' | 'endTime' | 'areaM2';
 
 export interface FileQuery {
   ownerId: string;

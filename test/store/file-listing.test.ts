@@ -102,13 +102,18 @@ for (const engine of ENGINES) {
       const summary = { type: 'Feature', properties: { totalArea: { value: 1.25, unit: 'ha' } }, geometry: null };
       const ids: string[] = [];
       // Sizes repeat (i·37 mod 400): ties are broken by id.
-      const size = (i: number) => 1000 + ((i * 37) % 400);
-      for (let i = 0; i < 1050; i++) ids.push((await store.upsertFile(fileRecord(owner.id, user.id, { sizeInBytes: size(i), summary, units: { area: 'm2' } }))).id);
+      const size = (i: number) => 1000 + ((i * 37) % 1400);
+      const total = 4200;
+      for (let i = 0; i < total; i += 100) {
+        const chunk = await Promise.all(Array.from({ length: 100 }, (_, k) => store.upsertFile(fileRecord(owner.id, user.id, { sizeInBytes: size(i + k), summary, units: { area: 'm2' } }))));
+        ids.push(...chunk.map((f) => f.id));
+      }
       const bySize = ids.map((id, i) => ({ id, size: size(i) })).sort((a, b) => b.size - a.size || (a.id < b.id ? -1 : 1));
       const query: FileQuery = { ownerId: owner.id, sort: [{ field: 'sizeInBytes', direction: 'desc' }, { field: 'id', direction: 'asc' }], page: 0, size: 100 };
-      for (const page of [0, 5, 8, 10, 11]) {
+      // Pages read directly, by ids from the start (offset ≥ 2000), by ids from the end (past the middle), the last (partial) page, past the end.
+      for (const page of [0, 15, 20, 30, 41, 42]) {
         const listed = await store.listFileListings({ ...query, page });
-        assert.equal(listed.total, 1050);
+        assert.equal(listed.total, total);
         assert.deepEqual(listed.items.map((l) => l.entry.id), bySize.slice(page * 100, page * 100 + 100).map((f) => f.id), `page ${page}`);
         assert.deepEqual((await store.listFiles({ ...query, page })).items.map((f) => f.id), bySize.slice(page * 100, page * 100 + 100).map((f) => f.id), `listFiles page ${page}`);
       }

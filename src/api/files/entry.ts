@@ -100,6 +100,6 @@ export function fileEntryJson(listing: FileListing, apiOwnerUsername: string, li
 
 /** A whole entry as fileEntryJson serves it. */
 export function listingOf(file: FileEntry): FileListing {
-  const { summary, units: _units, ...entry } = file;
+  const { summary, units: _units, ownerId: _owner, sourceKey: _key, blobPrefix: _prefix, startTime: _start, endTime: _end, areaM2: _area, ...entry } = file;
   return { entry, summaryJson: summary === null ? null : JSON.stringify(summary) };
 }
