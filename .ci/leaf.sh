@@ -23,7 +23,7 @@ env -u DATABASE_URL -u REDIS_URL -u BLOB_URL -u FURROW_S3_PRESIGN_SECONDS \
   node bin/furrow.mjs serve > "$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do
-  curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
+  node -e "fetch('http://127.0.0.1:$port/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))" && break
   kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; exit 1; }
   sleep 0.2
 done
