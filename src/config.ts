@@ -56,6 +56,10 @@ export interface Config {
   shutdownGraceMs: number;
   /** Honour X-Forwarded-* (behind a reverse proxy) when building absolute URLs. */
   trustProxy: boolean;
+  /** How long the signed plain links of file entries and images stay valid, in seconds. */
+  linkSeconds: number;
+  /** Body of GET /files: Leaf's documented `{"operations": [...]}`, or the bare array older clients read. */
+  filesListFormat: 'operations' | 'array';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -167,6 +171,10 @@ function blobs(env: Env, dataDir: string): Config['blobs'] {
   };
 }
 
+/** A signed link lives at most a week, as a pre-signed S3 URL does. */
+const MAX_LINK_SECONDS = 7 * 24 * 3600;
+const FILES_LIST_FORMATS: readonly Config['filesListFormat'][] = ['operations', 'array'];
+
 /** SigV4 caps a pre-signed URL's lifetime at 7 days. */
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
@@ -216,6 +224,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     shutdownGraceMs: integer(env, 'FURROW_SHUTDOWN_GRACE_SECONDS', 10, 0, 3600) * 1000,
     trustProxy: boolean(env, 'FURROW_TRUST_PROXY', false),
+    linkSeconds: integer(env, 'FURROW_LINK_SECONDS', 3600, 1, MAX_LINK_SECONDS),
+    filesListFormat: oneOf(env, 'FURROW_FILES_LIST_FORMAT', FILES_LIST_FORMATS, 'operations'),
     logLevel: oneOf(env, 'FURROW_LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

@@ -1,6 +1,6 @@
 import { Migrator, type Kysely } from 'kysely';
 import { batchBlobPrefix } from './blob-keys.ts';
-import { listFiles } from './file-query.ts';
+import { listFileListings, listFiles } from './file-query.ts';
 import * as queue from './job-queue.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { orderedId } from './ordered-id.ts';
@@ -12,6 +12,7 @@ import {
   failedCallToRow,
   fileChangesToRow,
   fileFromRow,
+  fileListingFromRow,
   fileToRow,
   ownerFromRow,
   userFromRow,
@@ -268,6 +269,10 @@ export function createKyselyStore(db: Kysely<Database>, options: { dialect: queu
     async listFiles(query) {
       const { rows, total } = await listFiles(db, query);
       return { items: rows.map(fileFromRow), total };
+    },
+    async listFileListings(query) {
+      const { rows, total } = await listFileListings(db, query);
+      return { items: rows.map(fileListingFromRow), total };
     },
     async filesOfBatch(batchId) {
       const rows = await db.selectFrom('files').selectAll().where('batch_id', '=', batchId).orderBy('source_key').execute();

@@ -80,7 +80,10 @@ export interface FileEntry {
   leafUserId: string;
   batchId: string | null;
   origin: FileOrigin;
+  /** One of Leaf's provider values (PROVIDERS): the upload's, or the one its format belongs to. */
   provider: string;
+  /** The machine brand the file names (ISOXML's task controller manufacturer), when it is not a Leaf provider value itself. */
+  machineBrand: string | null;
   fileFormat: string;
   fileName: string;
   status: FileStatus;
@@ -105,6 +108,17 @@ export interface FileEntry {
   /** Blob key prefix of the outputs: `<prefix>/raw.geojson`, `standard.geojson`, ... */
   blobPrefix: string;
 }
+
+/**
+ * A file entry as a page of GET /files reads it: the record without its units, and its summary as
+ * the JSON text stored, so that a page is written without parsing and re-encoding every summary.
+ */
+export interface FileListing {
+  entry: Omit<FileEntry, ListingOmits>;
+  summaryJson: string | null;
+}
+/** What a served entry does not show: its units (a route of their own), and the store's own bookkeeping and filter columns. */
+export type ListingOmits = 'summary' | 'units' | 'ownerId' | 'sourceKey' | 'blobPrefix' | 'startTime' | 'endTime' | 'areaM2';
 
 export interface FileQuery {
   ownerId: string;
@@ -247,6 +261,8 @@ export interface MetadataStore {
   upsertFile(file: FileEntry): Promise<FileEntry>;
   getFile(ownerId: string, id: string): Promise<FileEntry | undefined>;
   listFiles(query: FileQuery): Promise<{ items: FileEntry[]; total: number }>;
+  /** The same page as listFiles, ready to serve (FileListing). */
+  listFileListings(query: FileQuery): Promise<{ items: FileListing[]; total: number }>;
   filesOfBatch(batchId: string): Promise<FileEntry[]>;
   updateFile(id: string, changes: Partial<FileEntry>): Promise<void>;
   /**
