@@ -63,7 +63,7 @@ async function seed(dataDir: string): Promise<string> {
   await store.createBatch({ id: batchId, ownerId: owner.id, leafUserId: user.id, fileName: 'u.zip', size: 1, provider: 'Other', status: 'PROCESSED', statusDetails: null, uploadTimestamp: now, updatedTime: now, blobKey: `batches/${batchId}/upload.zip`, failures: [] });
   const fileId = randomUUID();
   await store.upsertFile({
-    id: fileId, ownerId: owner.id, leafUserId: user.id, batchId, origin: 'uploaded', provider: 'Other', fileFormat: 'ISO11783', fileName: 'u.zip', status: 'processed', statusDetails: null,
+    id: fileId, ownerId: owner.id, leafUserId: user.id, batchId, origin: 'uploaded', provider: 'Other', machineBrand: null, fileFormat: 'ISO11783', fileName: 'u.zip', status: 'processed', statusDetails: null,
     operationType: 'harvested', createdTime: now, updatedTime: now, startTime: null, endTime: null, sizeInBytes: 40960, areaM2: null, sources: [], summary: null, units: null, steps: {},
     warnings: [], sourceKey: 'k', blobPrefix: `files/${fileId}`,
   });
