@@ -57,7 +57,7 @@ for (const projection of ['EPSG:4326', 'EPSG:3857'] as const) {
       assert.equal(features.length, 373);
       const result = await renderFeatures(features, units, join(dir, 'render'), projection);
       // Heading gets no map (circular); the other numeric properties of units.json do.
-      assert.deepEqual(result.images.map((i) => i.property), ['distance', 'area', 'elevation', 'equipmentWidth', 'seedRate', 'seedRateTarget', 'speed']);
+      assert.deepEqual(result.images.map((i) => i.property), ['distance', 'area', 'elevation', 'equipmentWidth', 'workingWidth', 'seedRate', 'seedRateTarget', 'speed']);
       const seed = result.images.find((i) => i.property === 'seedRate')!;
       assert.equal(seed.legend.points, 373);
       assert.equal(seed.legend.unit, 'seeds/ha');
