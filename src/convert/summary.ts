@@ -41,6 +41,16 @@ export interface StatValue {
   unit: string;
 }
 
+export interface SummaryOptions {
+  /**
+   * Whether to trace the outline of the cleaned points (the buffer around each point) for the
+   * Feature's geometry. Default true. A caller that puts the coverage polygons in its place (the
+   * pipeline does whenever coverage has an outline) can leave it out: it is most of the summary's
+   * cost. Without it the geometry is null.
+   */
+  outline?: boolean;
+}
+
 export interface SummaryFeature {
   type: 'Feature';
   properties: Record<string, unknown>;
@@ -66,7 +76,7 @@ export class SummaryBuilder {
   private start = Infinity;
   private end = -Infinity;
   private points = 0;
-  private readonly outline = new OutlineBuilder();
+  private readonly outline: OutlineBuilder | undefined;
   private readonly widthToMeters?: (v: number) => number;
   /** The amount the operation applied or planted: Σ rate × area, in the rate's amount unit. */
   private readonly amount?: { rateKey: string; unit: string; perM2: (rate: number, area: number) => number; sum: number };
@@ -75,7 +85,9 @@ export class SummaryBuilder {
     private readonly meta: OperationMeta,
     private readonly units: ReadonlyMap<string, string>,
     private readonly system: UnitSystem,
+    options: SummaryOptions = {},
   ) {
+    if (options.outline ?? true) this.outline = new OutlineBuilder();
     const widthUnit = units.get('equipmentWidth');
     if (widthUnit) this.widthToMeters = converter(widthUnit, 'm');
     const rateKey = meta.operationType === 'applied' ? 'appliedRate' : meta.operationType === 'planted' ? 'seedRate' : undefined;
@@ -90,7 +102,6 @@ export class SummaryBuilder {
   /** Adds every point of `batch` to the totals, and those whose `removed` reason is null to the averages and outline. */
   add(batch: StandardBatch, removed: readonly (string | null)[]): void {
     const area = batch.numbers.get('area')!;
-    const width = batch.numbers.get('equipmentWidth');
     const columns = [...batch.numbers].filter(([key]) => !NOT_AVERAGED.has(key));
     for (const key of SUMMED) {
       const values = batch.numbers.get(key);
@@ -121,8 +132,25 @@ export class SummaryBuilder {
         if (!stat) this.stats.set(key, (stat = new Stat()));
         stat.add(v, isPerArea(key) ? a : 1);
       }
-      const w = width && this.widthToMeters ? this.widthToMeters(width[i]!) : NaN;
-      this.outline.add(batch.lon[i]!, batch.lat[i]!, w > 0 ? w / 2 : DEFAULT_BUFFER_METERS);
+    }
+    if (this.outline) this.addOutline(batch, removed);
+  }
+
+  /**
+   * Adds the cleaned points of `batch` to the outline alone, when there is one. For a caller that
+   * left the outline out of its pass and finds it needs it after all (the coverage drew nothing):
+   * a second read of the operation through a builder made with `outline: true` and only this call
+   * gives the same geometry as one pass with `add`.
+   */
+  addOutline(batch: StandardBatch, removed: readonly (string | null)[]): void {
+    const outline = this.outline;
+    if (!outline) return;
+    const width = batch.numbers.get('equipmentWidth');
+    const toMeters = this.widthToMeters;
+    for (let i = 0; i < batch.length; i++) {
+      if (removed[i] !== null) continue;
+      const w = width && toMeters ? toMeters(width[i]!) : NaN;
+      outline.add(batch.lon[i]!, batch.lat[i]!, w > 0 ? w / 2 : DEFAULT_BUFFER_METERS);
     }
   }
 
@@ -162,7 +190,7 @@ export class SummaryBuilder {
       ...(meta.field ? { originalOperationField: meta.field } : {}),
       ...(meta.grower ? { originalOperationGrower: meta.grower } : {}),
     };
-    return { type: 'Feature', properties: p, geometry: this.outline.toMultiPolygon() };
+    return { type: 'Feature', properties: p, geometry: this.outline ? this.outline.toMultiPolygon() : null };
   }
 
   private typeTotals(): Record<string, { value: number; unit: string }> {

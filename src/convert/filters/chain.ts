@@ -63,10 +63,14 @@ export class FilterPass {
     this.medianScratch = new Float64Array(2 * plan.velocity.halfWidth + 1);
   }
 
-  /** Adds a batch; returns the points whose fate is now known (in `window.ring`, `removedBy` set: the filter that removed each, or null). */
-  push(batch: PointBatch): Released {
-    const cleanup = this.on.cleanup ? cleanupReasons(batch, this.constants) : [];
-    return this.judge(this.window.push(batch, cleanup));
+  /**
+   * Adds a batch; returns the points whose fate is now known (in `window.ring`, `removedBy` set: the
+   * filter that removed each, or null). `cleanup`: the batch's cleanup reasons when the caller has
+   * them already (`cleanupReasons` with the same constants).
+   */
+  push(batch: PointBatch, cleanup?: readonly (string | null)[]): Released {
+    const reasons = this.on.cleanup ? (cleanup ?? cleanupReasons(batch, this.constants)) : [];
+    return this.judge(this.window.push(batch, reasons));
   }
 
   finish(): Released {
