@@ -33,6 +33,10 @@ export interface FilterLayout {
    * width. Unit conversions of widths only scale, so the figure is the same as that read's.
    */
   widestWidth?: number;
+  /** Whether filtered.geojson and annotated.geojson are written (default true); false when the operation's table holds the verdicts instead. */
+  files?: boolean;
+  /** Called with the verdicts (null or the remover) of the points the writing pass releases, in the points' order, so a caller can store them beside its own rows. */
+  onVerdicts?: (reasons: readonly (string | null)[]) => Promise<void>;
   /** Foreign members of each FeatureCollection (RFC 7946 §6.1). */
   foreign?: (layer: 'filtered' | 'annotated') => Record<string, unknown>;
 }
@@ -50,7 +54,8 @@ export interface FilterResult {
   parameters: Record<string, Record<string, unknown>>;
 }
 
-type PointStream = () => AsyncIterable<PointBatch>;
+/** The writing pass calls it with 'write', so a caller can tell the last read from the statistics passes. */
+type PointStream = (pass?: 'write') => AsyncIterable<PointBatch>;
 
 /**
  * Writes `filtered.geojson` (the points every filter keeps) and `annotated.geojson` (every point,
@@ -78,12 +83,13 @@ export async function writeFilteredOutputs(
   for (const name of FILTER_ORDER) if (plan.active.has(name) && name !== 'cleanup') removedBy[name] = 0;
   const foreign = layout.foreign ?? ((layer) => ({ furrow: { layer, operationType } }));
   await mkdir(outDir, { recursive: true });
-  const filtered = await FeatureCollectionWriter.open(join(outDir, FILTER_FILES.filtered), foreign('filtered'));
+  const files = layout.files ?? true;
+  const filtered = files ? await FeatureCollectionWriter.open(join(outDir, FILTER_FILES.filtered), foreign('filtered')) : undefined;
   let annotated: FeatureCollectionWriter | undefined;
   let total = 0;
   let kept = 0;
   try {
-    annotated = await FeatureCollectionWriter.open(join(outDir, FILTER_FILES.annotated), foreign('annotated'));
+    if (files) annotated = await FeatureCollectionWriter.open(join(outDir, FILTER_FILES.annotated), foreign('annotated'));
     let pass: FilterPass | undefined;
     let strings: readonly string[] = layout.strings ?? [];
     let serializer: PointFeatureSerializer | undefined;
@@ -99,18 +105,21 @@ export async function writeFilteredOutputs(
       if (from === to) return;
       const { ring } = pass!.window;
       const feature = serializer!.bind(ring.store);
+      const reasons: (string | null)[] | undefined = layout.onVerdicts ? [] : undefined;
       for (let seq = from; seq < to; seq++) {
         const s = ring.slot(seq);
         const reason = ring.removedBy[s]!;
+        reasons?.push(reason);
+        if (reason === null) kept++;
+        else removedBy[reason] = (removedBy[reason] ?? 0) + 1;
+        if (!filtered || !annotated) continue;
         const text = feature(s);
-        if (annotated!.add(text.slice(0, -2) + ending(reason))) await annotated!.flush();
-        if (reason === null) {
-          kept++;
-          if (filtered.add(text)) await filtered.flush();
-        } else removedBy[reason] = (removedBy[reason] ?? 0) + 1;
+        if (annotated.add(text.slice(0, -2) + ending(reason))) await annotated.flush();
+        if (reason === null && filtered.add(text)) await filtered.flush();
       }
+      if (reasons) await layout.onVerdicts!(reasons);
     };
-    for await (const batch of points()) {
+    for await (const batch of points('write')) {
       if (!pass) {
         strings = layout.strings ?? [...batch.strings.keys()];
         serializer = new PointFeatureSerializer({ timeKey: 'timestamp', numbers: plan.keys, strings, constants });
@@ -120,10 +129,10 @@ export async function writeFilteredOutputs(
       await write(pass.push(batch));
     }
     if (pass) await write(pass.finish());
-    await filtered.close();
-    await annotated.close();
+    await filtered?.close();
+    await annotated?.close();
   } catch (error) {
-    filtered.abort();
+    filtered?.abort();
     annotated?.abort();
     throw error;
   }
