@@ -9,12 +9,16 @@ import { batchRecord, fileRecord } from '../store/helpers/records.ts';
 import { operationsOf } from '../convert/table/helpers.ts';
 import { sample } from '../helpers/samples.ts';
 import { convertOperation } from '../../src/pipeline.ts';
+import { gunzipSync } from 'node:zlib';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 
 /*
  * GeoJSON downloads of a file whose conversion stored only its table (table.parquet, no layer
  * files): every layer answers over HTTP with the same bytes as the file the pipeline writes with
  * `geojson: true` (converted here from the same sample operation, read from disk), gzipped when
- * the client accepts it, Range refused honestly (200, Accept-Ranges: none).
+ * the client accepts it, Range refused honestly (200, Accept-Ranges: none). The GeoParquet
+ * downloads are read by an independent reader (hyparquet) and must hold the points of the GeoJSON
+ * layer of the same name, coordinates and numbers equal.
  */
 
 const BASE = '/services/operations/api/files';
@@ -80,4 +84,36 @@ describe('GeoJSON downloads streamed from the table', () => {
     assert.equal(response.headers.get('accept-ranges'), 'none');
     assert.equal(Buffer.from(await response.arrayBuffer()).length, expected.length);
   });
+
+  for (const [what, name] of [['standardGeoparquet', 'standard.geojson'], ['filteredGeoparquet', 'filtered.geojson']] as const) {
+    it(`${what}: hyparquet reads the points of ${name}; a second request is served from the cache with Range`, async () => {
+      const features = (JSON.parse(await readFile(join(dir, 'files', name), 'utf8')) as { features: { geometry: { coordinates: number[] }; properties: Record<string, unknown> }[] }).features;
+      const response = await client.request('GET', `${BASE}/${fileId}/download/${what}`);
+      assert.equal(response.status, 200, await response.clone().text());
+      assert.equal(response.headers.get('content-type'), 'application/vnd.apache.parquet');
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+      const metadata = parquetMetadata(file);
+      assert.equal(Number(metadata.num_rows), features.length);
+      const columns = new Set(metadata.schema.map((c) => c.name));
+      // A numeric property of the layer that is also a column: its values must be the same doubles.
+      const key = Object.keys(features[0]!.properties).find((k) => typeof features[0]!.properties[k] === 'number' && columns.has(k))!;
+      assert.ok(key, 'a numeric column shared with the GeoJSON layer');
+      const compressors = { GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)) };
+      const rows = await parquetReadObjects({ file, columns: ['geometry', key], compressors });
+      assert.equal(rows.length, features.length);
+      // GeoJSON writes coordinates to 7 decimals (~1 cm) and numbers rounded for reading; GeoParquet keeps the doubles: equal to that rounding.
+      const near = (a: unknown, b: unknown, tolerance: number) => typeof a === 'number' && typeof b === 'number' && Math.abs(a - b) <= tolerance;
+      rows.forEach((row, i) => {
+        const [lon, lat] = (row.geometry as { coordinates: number[] }).coordinates;
+        const expected = features[i]!.geometry.coordinates;
+        assert.ok(near(lon, expected[0], 5.1e-8) && near(lat, expected[1], 5.1e-8), `row ${i}: ${lon},${lat} vs ${expected.join(',')}`);
+        const value = features[i]!.properties[key] as number;
+        assert.ok(near(row[key], value, 1e-6 * Math.max(1, Math.abs(value))), `row ${i} ${key}: ${String(row[key])} vs ${value}`);
+      });
+      const ranged = await client.request('GET', `${BASE}/${fileId}/download/${what}`, undefined, { range: 'bytes=0-3' });
+      assert.equal(ranged.status, 206);
+      assert.equal(Buffer.from(await ranged.arrayBuffer()).toString('latin1'), 'PAR1');
+    });
+  }
 });

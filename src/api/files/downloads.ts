@@ -9,7 +9,10 @@ import { notFound, problemResponse, problemResponses, sendProblem } from '../pro
 import { DOWNLOADS, FileParams, type Download } from './schemas.ts';
 import { downloadKey } from './entry.ts';
 import { parseRange } from './range.ts';
-import { openGeoJsonView, TableFileError, type GeoJsonLayer } from '../../convert/table/index.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GEOPARQUET_VIEWS, openGeoJsonView, TableFileError, writeGeoParquetView, type GeoJsonLayer } from '../../convert/table/index.ts';
 import { OUTPUT_FILES } from '../../pipeline.ts';
 
 const CONTENT_TYPES: Record<Download, string> = {
@@ -23,9 +26,11 @@ const CONTENT_TYPES: Record<Download, string> = {
   coverageGeojson: 'application/geo+json',
   coverageFlatGeobuf: 'application/flatgeobuf',
   zippedPNGs: 'application/zip',
+  standardGeoparquet: 'application/vnd.apache.parquet',
+  filteredGeoparquet: 'application/vnd.apache.parquet',
 };
 
-const EXTENSIONS: Partial<Record<Download, string>> = { summary: 'json', coverageFlatGeobuf: 'fgb', zippedPNGs: 'zip' };
+const EXTENSIONS: Partial<Record<Download, string>> = { summary: 'json', coverageFlatGeobuf: 'fgb', zippedPNGs: 'zip', standardGeoparquet: 'parquet', filteredGeoparquet: 'parquet' };
 
 function attachmentName(fileName: string, fileId: string, what: Download): string {
   if (what === 'originalFile') return fileName;
@@ -65,7 +70,9 @@ export async function redirectToBlob(deps: ApiDeps, reply: FastifyReply, key: st
 /** Streams an output of `file` (or redirects to S3), honouring one byte range: what the download route and the signed links answer. */
 export async function sendDownload(deps: ApiDeps, request: FastifyRequest, reply: FastifyReply, file: FileEntry, what: Download): Promise<FastifyReply> {
   const key = downloadKey(file, what);
-  const size = key === undefined ? undefined : await deps.blobs.size(key);
+  let size: number | undefined | null = key === undefined ? undefined : await deps.blobs.size(key);
+  if (key !== undefined && size === undefined && (what === 'standardGeoparquet' || what === 'filteredGeoparquet') && file.blobPrefix) size = await cacheGeoParquetView(deps, request, reply, `${file.blobPrefix}/${OUTPUT_FILES.table}`, key, what);
+  if (size === null) return reply;
   const disposition = contentDisposition(attachmentName(file.fileName, file.id, what));
   if (key === undefined || size === undefined) {
     const layer = VIEW_LAYERS[what];
@@ -98,6 +105,32 @@ function acceptsGzip(header: string | string[] | undefined): boolean {
     return q === undefined || Number(q.slice(2)) > 0;
   }
   return false;
+}
+
+/**
+ * Writes a GeoParquet download from the operation's table into the blob store (so it is made once,
+ * and Range works on it like on any blob) and returns its size; undefined when the file has no
+ * table, null when a problem was sent (the table cannot give that layer).
+ */
+async function cacheGeoParquetView(deps: ApiDeps, request: FastifyRequest, reply: FastifyReply, tableKey: string, key: string, what: keyof typeof GEOPARQUET_VIEWS): Promise<number | undefined | null> {
+  if ((await deps.blobs.size(tableKey)) === undefined) return undefined;
+  const dir = await mkdtemp(join(tmpdir(), 'furrow-geoparquet-'));
+  try {
+    const path = join(dir, 'view.parquet');
+    try {
+      await writeGeoParquetView(await deps.blobs.localPath(tableKey), GEOPARQUET_VIEWS[what], path);
+    } catch (error) {
+      if (error instanceof TableFileError) {
+        sendProblem(request, reply, 409, `${what} cannot be made for this file: ${error.message}`);
+        return null;
+      }
+      throw error;
+    }
+    await deps.blobs.putFile(key, path);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return deps.blobs.size(key);
 }
 
 /** The GeoJSON downloads an operation's table can give when their file was not written. */
