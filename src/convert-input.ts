@@ -79,7 +79,7 @@ export async function convertInput(input: string | ByteSource, outDir: string, s
     for (const { dataset, sources, folder } of planned) {
       for (const source of sources) {
         const dir = `${folder}/${folderName(source.meta.id)}`;
-        const result = await convertOperation(source, join(outDir, dir), { units: settings.units });
+        const result = await convertOperation(source, join(outDir, dir), { units: settings.units, geojson: settings.geojson });
         const operation: ReportOperation = {
           id: operationId(dataset.root, source.meta),
           dir,

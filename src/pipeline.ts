@@ -8,7 +8,8 @@ import { PointFeatureSerializer } from './convert/point-features.ts';
 import { Standardizer } from './convert/standardize.ts';
 import { StepTracker, type StepName, type StepStatus } from './convert/status.ts';
 import { SummaryBuilder } from './convert/summary.ts';
-import { FILTER_FILES, writeFilteredOutputs, type FilterResult, type FilterSettings } from './convert/filters/index.ts';
+import { FILTER_FILES, resolveOptions, writeFilteredOutputs, type FilterResult, type FilterSettings } from './convert/filters/index.ts';
+import { TableWriter, type TableRows, type TableSchema } from './convert/table/index.ts';
 import type { PointBatch } from './model/batch.ts';
 import { CoverageBuilder, type CoverageResult } from './convert/coverage/builder.ts';
 import { PropertyRasters } from './convert/render/property-rasters.ts';
@@ -22,6 +23,13 @@ export interface ConvertSettings {
   units: UnitSystem;
   /** Yield-cleaning filters of the filtered output (src/convert/filters/FILTERS.md); defaults when absent. */
   filters?: FilterSettings;
+  /**
+   * Also write the five GeoJSON layers as files (raw, normalized, standard, filtered, annotated)
+   * beside the operation's table (table.parquet, every point and verdict), from which the same
+   * layers can be streamed (src/convert/table/geojson-view.ts). `furrow convert` sets false unless
+   * --geojson; the service keeps the default (true) until its downloads stream from the table.
+   */
+  geojson?: boolean;
 }
 
 export interface OperationResult {
@@ -43,6 +51,7 @@ export interface OperationResult {
 
 /** Names of the files written for each operation. */
 export const OUTPUT_FILES = {
+  table: 'table.parquet',
   raw: 'raw.geojson',
   normalized: 'normalized.geojson',
   standard: 'standard.geojson',
@@ -96,9 +105,14 @@ export async function convertOperation(source: OperationSource, outDir: string, 
 
   const missing = standardizer.missingRequired();
   const writers: FeatureCollectionWriter[] = [];
+  const geojson = settings.geojson ?? true;
+  const tableSchema: TableSchema = { raw: meta.columns, standard: [...standardizer.units], standardStrings: standardizer.stringProperties(), constants, operationType: meta.operationType, reader: meta.reader };
+  let table: TableWriter | undefined;
   try {
-    const raw = await FeatureCollectionWriter.open(join(outDir, OUTPUT_FILES.raw), foreign('raw'));
-    writers.push(raw);
+    let raw: FeatureCollectionWriter | undefined;
+    if (geojson) writers.push((raw = await FeatureCollectionWriter.open(join(outDir, OUTPUT_FILES.raw), foreign('raw'))));
+    // An operation that cannot be standardized has only its raw columns: its table is written in this pass. Otherwise the filters' writing pass writes it, when each point's verdict is known.
+    if (missing.length > 0) table = await TableWriter.open(join(outDir, OUTPUT_FILES.table), tableSchema);
     let normalized: FeatureCollectionWriter | undefined;
     let standard: FeatureCollectionWriter | undefined;
     let summary: SummaryBuilder | undefined;
@@ -106,9 +120,11 @@ export async function convertOperation(source: OperationSource, outDir: string, 
     let rasters: PropertyRasters | undefined;
     let reconciler: Reconciler | undefined;
     if (missing.length === 0) {
-      normalized = await FeatureCollectionWriter.open(join(outDir, OUTPUT_FILES.normalized), foreign('normalized'));
-      standard = await FeatureCollectionWriter.open(join(outDir, OUTPUT_FILES.standard), foreign('standard'));
-      writers.push(normalized, standard);
+      if (geojson) {
+        normalized = await FeatureCollectionWriter.open(join(outDir, OUTPUT_FILES.normalized), foreign('normalized'));
+        standard = await FeatureCollectionWriter.open(join(outDir, OUTPUT_FILES.standard), foreign('standard'));
+        writers.push(normalized, standard);
+      }
       summary = new SummaryBuilder(meta, standardizer.units, settings.units);
       coverage = new CoverageBuilder(standardizer.units);
       rasters = new PropertyRasters(standardizer.units, { projection: 'EPSG:4326' });
@@ -125,22 +141,28 @@ export async function convertOperation(source: OperationSource, outDir: string, 
     let widestWidth = -Infinity;
     for await (const batch of source.points()) {
       pointCount += batch.length;
-      const rawFeature = rawFeatures.bind(batch);
-      for (let i = 0; i < batch.length; i++) if (raw.add(rawFeature(i))) await raw.flush();
-      if (!normalized || !standard || !summary) continue;
+      if (raw) {
+        const rawFeature = rawFeatures.bind(batch);
+        for (let i = 0; i < batch.length; i++) if (raw.add(rawFeature(i))) await raw.flush();
+      }
+      if (table) await table.add({ raw: batch });
+      if (!summary) continue;
       const std = standardizer.apply(batch);
       const widths = std.numbers.get('equipmentWidth');
       if (widths) for (let i = 0; i < std.length; i++) if (widths[i]! > widestWidth) widestWidth = widths[i]!;
       const reasons = cleanupReasons(std, constantMap);
-      const standardFeature = standardFeatures.bind(std);
       for (let i = 0; i < std.length; i++) {
-        const feature = standardFeature(i);
-        if (normalized.add(feature)) await normalized.flush();
         const reason = reasons[i];
-        if (reason === null) {
-          keptCount++;
-          if (standard.add(feature)) await standard.flush();
-        } else removedBy[reason] = (removedBy[reason] ?? 0) + 1;
+        if (reason === null) keptCount++;
+        else removedBy[reason] = (removedBy[reason] ?? 0) + 1;
+      }
+      if (normalized && standard) {
+        const standardFeature = standardFeatures.bind(std);
+        for (let i = 0; i < std.length; i++) {
+          const feature = standardFeature(i);
+          if (normalized.add(feature)) await normalized.flush();
+          if (reasons[i] === null && standard.add(feature)) await standard.flush();
+        }
       }
       summary.add(std, reasons);
       reconciler!.add(batch, std);
@@ -150,6 +172,10 @@ export async function convertOperation(source: OperationSource, outDir: string, 
     }
     for (const writer of writers) await writer.close();
     writers.length = 0;
+    if (table) {
+      await table.close();
+      table = undefined;
+    }
 
     if (pointCount === 0) {
       steps.fail('rawGeojson', 'no points with a valid position were found');
@@ -190,11 +216,39 @@ export async function convertOperation(source: OperationSource, outDir: string, 
         if (images.zip !== null) steps.ok('zippedPNGs');
         else steps.incomplete('zippedPNGs', 'no image to zip');
         // The filters read the operation again (sources are re-readable), each pass through a fresh Standardizer.
-        const standardized = async function* (): AsyncGenerator<PointBatch> {
+        // Their writing pass also writes the table: its rows wait in `queue` until the filters release their verdicts (a few seconds of points).
+        const queue: { rows: TableRows; removedBy: (string | null)[] }[] = [];
+        const standardized = async function* (pass?: 'write'): AsyncGenerator<PointBatch> {
           const again = new Standardizer(meta, settings.units);
-          for await (const batch of source.points()) yield again.apply(batch);
+          if (pass === 'write') table = await TableWriter.open(join(outDir, OUTPUT_FILES.table), tableSchema);
+          for await (const batch of source.points()) {
+            const std = again.apply(batch);
+            if (pass === 'write') {
+              const removed: (string | null)[] = [];
+              queue.push({ rows: { raw: batch, std, cleanup: cleanupReasons(std, constantMap), removedBy: removed }, removedBy: removed });
+            }
+            yield std;
+          }
         };
+        const onVerdicts = async (reasons: readonly (string | null)[]) => {
+          let k = 0;
+          while (queue.length > 0) {
+            const head = queue[0]!;
+            const take = Math.min(head.rows.raw.length - head.removedBy.length, reasons.length - k);
+            for (let i = 0; i < take; i++) head.removedBy.push(reasons[k + i]!);
+            k += take;
+            if (head.removedBy.length < head.rows.raw.length) break;
+            queue.shift();
+            await table!.add(head.rows);
+          }
+          if (k < reasons.length) throw new Error(`filters released ${reasons.length - k} verdicts more than points read`);
+        };
+        // A flow or moisture delay moves values in the filtered layers only: those stay files, since the table holds the points as standardized.
+        const options = resolveOptions(settings.filters ?? {});
+        const shifts = (options.flowDelay.enabled && options.flowDelay.seconds !== 0) || (options.moistureDelay.enabled && options.moistureDelay.seconds !== 0);
         filtered = await writeFilteredOutputs(standardized, meta.operationType, standardizer.units, outDir, settings.filters ?? {}, {
+          files: geojson || shifts,
+          onVerdicts,
           constants,
           strings: standardizer.stringProperties(),
           foreign: (layer) => foreign(layer),
@@ -202,6 +256,9 @@ export async function convertOperation(source: OperationSource, outDir: string, 
           speedLogged: meta.columns.some((c) => c.standard === 'speed'),
           widestWidth,
         });
+        if (queue.length > 0) throw new Error(`the filters released no verdict for ${queue.reduce((n, q) => n + q.rows.raw.length - q.removedBy.length, 0)} points`);
+        await (table as TableWriter | undefined)?.close();
+        table = undefined;
         if (filtered.kept > 0) steps.ok('filteredGeojson', `${filtered.kept} of ${filtered.total} points kept`);
         else steps.incomplete('filteredGeojson', `no point passed the cleanup rules and filters (annotated.geojson says what removed each of the ${filtered.total})`);
         // A beyond-Leaf member of the summary: what each filter removed, so a farmer can judge the cleaning.
@@ -211,6 +268,7 @@ export async function convertOperation(source: OperationSource, outDir: string, 
     }
   } catch (error) {
     for (const writer of writers) writer.abort();
+    table?.abort();
     steps.fail(pointCount === 0 ? 'rawGeojson' : steps.has('units') ? (steps.has('zippedPNGs') ? 'filteredGeojson' : 'propertiesPNGs') : 'standardGeojson', (error as Error).message);
   }
 

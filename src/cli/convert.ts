@@ -16,7 +16,8 @@ export async function runConvert(input: string, outDir: string, settings: Conver
   const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'converting [{bar}] {value}/{total} operations {current}', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
   const progress: ConvertProgress = {
     start: (total) => bar?.start(total, 0, { current: '' }),
-    operationDone: (op) => bar?.increment({ current: `${op.dir} ${op.status}` }),
+    // Without a terminal (logs, CI) one line per operation, so a long run shows where it is.
+    operationDone: (op, result) => (bar ? bar.increment({ current: `${op.dir} ${op.status}` }) : console.error(`${op.dir}: ${op.status}, ${result.pointCount} points${op.status === 'processed' ? '' : ` (${op.statusDetails})`}`)),
   };
   let report;
   try {
@@ -34,6 +35,6 @@ export async function runConvert(input: string, outDir: string, settings: Conver
   }
   await writeFile(join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
   const converted = report.operations.filter((op) => op.status === 'processed').length;
-  if (process.stderr.isTTY) console.error(`${converted} of ${report.operations.length} operations converted, ${report.failures.length} failures; see ${join(outDir, 'report.json')}`);
+  console.error(`${converted} of ${report.operations.length} operations converted, ${report.failures.length} failures; see ${join(outDir, 'report.json')}`);
   return converted > 0 ? 0 : 1;
 }

@@ -39,9 +39,10 @@ program
   .requiredOption('-o, --out <dir>', 'folder to write report.json and one folder per operation into')
   .option('--units <system>', 'unit system of the standard outputs: default (source units), imperial or metric', unitSystem, 'default' as UnitSystem)
   .option('--provider <name>', `read only this provider's formats (plus ISOXML and shapefiles): ${PROVIDERS.join(', ')}`, provider, 'Other' as Provider)
-  .option('--format <format>', `also write the standard, filtered and coverage layers as: ${EXPORT_FORMATS.join(', ')} (GeoJSON is always written)`, exportFormat, 'geojson' as ExportFormat)
-  .action(async (input: string, options: { out: string; units: UnitSystem; provider: Provider; format: ExportFormat }) => {
-    process.exitCode = await runConvert(input, options.out, { units: options.units, provider: options.provider }, options.format);
+  .option('--format <format>', `also write the standard, filtered and coverage layers as: ${EXPORT_FORMATS.join(', ')} (read from the table when the GeoJSON layers are not written)`, exportFormat, 'geojson' as ExportFormat)
+  .option('--geojson', 'also write the raw, normalized, standard, filtered and annotated GeoJSON layers as files (by default each operation stores table.parquet, one GeoParquet table of every point, beside summary, units, images and coverage)', false)
+  .action(async (input: string, options: { out: string; units: UnitSystem; provider: Provider; format: ExportFormat; geojson: boolean }) => {
+    process.exitCode = await runConvert(input, options.out, { units: options.units, provider: options.provider, geojson: options.geojson }, options.format);
   });
 
 function frameKinds(value: string): number[] {

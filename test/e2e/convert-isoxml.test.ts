@@ -61,7 +61,7 @@ function oracleValue(log: OracleTimeLog, ddi: string): OracleValue {
 
 async function convert(input: string, extra: string[] = []): Promise<{ out: string; report: Report; code: number | null }> {
   const out = await mkdtemp(join(tmpdir(), 'furrow-e2e-'));
-  const result = await runFurrow(['convert', input, '-o', out, ...extra]);
+  const result = await runFurrow(['convert', input, '-o', out, '--geojson', ...extra]);
   return { out, report: await json<Report>(join(out, 'report.json')), code: result.code };
 }
 

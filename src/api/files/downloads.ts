@@ -9,6 +9,11 @@ import { notFound, problemResponse, problemResponses, sendProblem } from '../pro
 import { DOWNLOADS, FileParams, type Download } from './schemas.ts';
 import { downloadKey } from './entry.ts';
 import { parseRange } from './range.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GEOPARQUET_VIEWS, openGeoJsonView, TableFileError, writeGeoParquetView, type GeoJsonLayer } from '../../convert/table/index.ts';
+import { OUTPUT_FILES } from '../../pipeline.ts';
 
 const CONTENT_TYPES: Record<Download, string> = {
   originalFile: 'application/zip',
@@ -21,9 +26,11 @@ const CONTENT_TYPES: Record<Download, string> = {
   coverageGeojson: 'application/geo+json',
   coverageFlatGeobuf: 'application/flatgeobuf',
   zippedPNGs: 'application/zip',
+  standardGeoparquet: 'application/vnd.apache.parquet',
+  filteredGeoparquet: 'application/vnd.apache.parquet',
 };
 
-const EXTENSIONS: Partial<Record<Download, string>> = { summary: 'json', coverageFlatGeobuf: 'fgb', zippedPNGs: 'zip' };
+const EXTENSIONS: Partial<Record<Download, string>> = { summary: 'json', coverageFlatGeobuf: 'fgb', zippedPNGs: 'zip', standardGeoparquet: 'parquet', filteredGeoparquet: 'parquet' };
 
 function attachmentName(fileName: string, fileId: string, what: Download): string {
   if (what === 'originalFile') return fileName;
@@ -63,9 +70,15 @@ export async function redirectToBlob(deps: ApiDeps, reply: FastifyReply, key: st
 /** Streams an output of `file` (or redirects to S3), honouring one byte range: what the download route and the signed links answer. */
 export async function sendDownload(deps: ApiDeps, request: FastifyRequest, reply: FastifyReply, file: FileEntry, what: Download): Promise<FastifyReply> {
   const key = downloadKey(file, what);
-  const size = key === undefined ? undefined : await deps.blobs.size(key);
-  if (key === undefined || size === undefined) throw notFound(`${what} of this file`);
+  let size: number | undefined | null = key === undefined ? undefined : await deps.blobs.size(key);
+  if (key !== undefined && size === undefined && (what === 'standardGeoparquet' || what === 'filteredGeoparquet') && file.blobPrefix) size = await cacheGeoParquetView(deps, request, reply, `${file.blobPrefix}/${OUTPUT_FILES.table}`, key, what);
+  if (size === null) return reply;
   const disposition = contentDisposition(attachmentName(file.fileName, file.id, what));
+  if (key === undefined || size === undefined) {
+    const layer = VIEW_LAYERS[what];
+    if (layer && file.blobPrefix) return sendView(deps, request, reply, `${file.blobPrefix}/${OUTPUT_FILES.table}`, layer, what, disposition);
+    throw notFound(`${what} of this file`);
+  }
   const range = parseRange(request.headers.range, size);
   // An unsatisfiable range is answered here even when redirecting: the size is known already, and the client gets the API's problem, not S3's XML.
   if (range.kind !== 'unsatisfiable' && (await redirectToBlob(deps, reply, key, { contentDisposition: disposition, contentType: CONTENT_TYPES[what] }))) return reply;
@@ -81,6 +94,67 @@ export async function sendDownload(deps: ApiDeps, request: FastifyRequest, reply
   }
   reply.header('Content-Length', size);
   return reply.send(await deps.blobs.get(key));
+}
+
+/** Whether `Accept-Encoding` names gzip with a non-zero q (RFC 9110 §12.5.3). */
+function acceptsGzip(header: string | string[] | undefined): boolean {
+  for (const item of String(header ?? '').split(',')) {
+    const [name, ...params] = item.split(';').map((part) => part.trim().toLowerCase());
+    if (name !== 'gzip') continue;
+    const q = params.find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  }
+  return false;
+}
+
+/**
+ * Writes a GeoParquet download from the operation's table into the blob store (so it is made once,
+ * and Range works on it like on any blob) and returns its size; undefined when the file has no
+ * table, null when a problem was sent (the table cannot give that layer).
+ */
+async function cacheGeoParquetView(deps: ApiDeps, request: FastifyRequest, reply: FastifyReply, tableKey: string, key: string, what: keyof typeof GEOPARQUET_VIEWS): Promise<number | undefined | null> {
+  if ((await deps.blobs.size(tableKey)) === undefined) return undefined;
+  const dir = await mkdtemp(join(tmpdir(), 'furrow-geoparquet-'));
+  try {
+    const path = join(dir, 'view.parquet');
+    try {
+      await writeGeoParquetView(await deps.blobs.localPath(tableKey), GEOPARQUET_VIEWS[what], path);
+    } catch (error) {
+      if (error instanceof TableFileError) {
+        sendProblem(request, reply, 409, `${what} cannot be made for this file: ${error.message}`);
+        return null;
+      }
+      throw error;
+    }
+    await deps.blobs.putFile(key, path);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return deps.blobs.size(key);
+}
+
+/** The GeoJSON downloads an operation's table can give when their file was not written. */
+const VIEW_LAYERS: Partial<Record<Download, GeoJsonLayer>> = { rawGeojson: 'raw', normalizedGeojson: 'normalized', standardGeojson: 'standard', filteredGeojson: 'filtered', annotatedGeojson: 'annotated' };
+
+/**
+ * Streams a GeoJSON layer made from the operation's table (the same bytes the layer's file would
+ * hold), gzipped when the client accepts it. Its length is not known before the end, so Range is
+ * not served: the whole layer with `Accept-Ranges: none` (RFC 9110 §14.2 lets a server ignore Range).
+ */
+async function sendView(deps: ApiDeps, request: FastifyRequest, reply: FastifyReply, tableKey: string, layer: GeoJsonLayer, what: Download, disposition: string): Promise<FastifyReply> {
+  if ((await deps.blobs.size(tableKey)) === undefined) throw notFound(`${what} of this file`);
+  const gzip = acceptsGzip(request.headers['accept-encoding']);
+  let body;
+  try {
+    // A remote store gives a cached local copy; the view reads the table's footer and row groups at random.
+    body = await openGeoJsonView(await deps.blobs.localPath(tableKey), layer, { gzip });
+  } catch (error) {
+    if (error instanceof TableFileError) return sendProblem(request, reply, 409, `${what} cannot be made for this file: ${error.message}`);
+    throw error;
+  }
+  reply.header('Accept-Ranges', 'none').header('Content-Disposition', disposition).header('Vary', 'Accept-Encoding').type(CONTENT_TYPES[what]);
+  if (gzip) reply.header('Content-Encoding', 'gzip');
+  return reply.send(body);
 }
 
 /** Image file names: `<property>.png` and its `.png.aux.xml` georeference. */

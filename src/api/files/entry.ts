@@ -4,6 +4,12 @@ import { uploadKey } from '../../store/blob-keys.ts';
 import type { LinkSigner } from '../signed-links.ts';
 import { LINKED_OUTPUTS, downloadName, type Download, type LinkedOutput } from './schemas.ts';
 
+/** Blob names of the GeoParquet downloads, cached beside the table they are made from. */
+export const GEOPARQUET_FILES = { standardGeoparquet: 'standard.parquet', filteredGeoparquet: 'filtered.parquet' } as const;
+
+/** The step whose output a GeoParquet download holds: the same points as that GeoJSON layer. */
+const GEOPARQUET_STEPS = { standardGeoparquet: 'standardGeojson', filteredGeoparquet: 'filteredGeojson' } as const;
+
 export const FILES_BASE = '/services/operations/api/files';
 
 /** Where each download of a file lives in the blob store; undefined when the file has none. */
@@ -29,6 +35,11 @@ export function downloadKey(file: Pick<FileEntry, 'batchId' | 'blobPrefix'>, wha
       return `${file.blobPrefix}/${OUTPUT_FILES.coverageFlatGeobuf}`;
     case 'zippedPNGs':
       return `${file.blobPrefix}/${OUTPUT_FILES.imagesZip}`;
+    // Made from the operation's table on the first request and kept here (downloads.ts).
+    case 'standardGeoparquet':
+      return `${file.blobPrefix}/${GEOPARQUET_FILES.standardGeoparquet}`;
+    case 'filteredGeoparquet':
+      return `${file.blobPrefix}/${GEOPARQUET_FILES.filteredGeoparquet}`;
   }
 }
 
@@ -49,6 +60,7 @@ export function signedFileUrl(base: string, signer: LinkSigner, fileId: string, 
 /** A link is listed once its step has produced the output; the original upload always exists. */
 function produced(file: FileListing['entry'], what: LinkedOutput): boolean {
   if (what === 'originalFile') return file.batchId !== null;
+  if (what === 'standardGeoparquet' || what === 'filteredGeoparquet') return file.steps[GEOPARQUET_STEPS[what]]?.status === 'processed';
   return file.steps[what]?.status === 'processed';
 }
 

@@ -13,7 +13,7 @@ export const FILE_ORIGINS = ['provider', 'automerged', 'merged', 'uploaded'] as 
  * without a token (as Leaf's plain links did), and `download<Name>`, the download route that needs
  * the bearer token.
  */
-export const LINKED_OUTPUTS = ['originalFile', 'rawGeojson', 'normalizedGeojson', 'standardGeojson', 'filteredGeojson', 'zippedPNGs'] as const;
+export const LINKED_OUTPUTS = ['originalFile', 'rawGeojson', 'normalizedGeojson', 'standardGeojson', 'filteredGeojson', 'standardGeoparquet', 'filteredGeoparquet', 'zippedPNGs'] as const;
 export type LinkedOutput = (typeof LINKED_OUTPUTS)[number];
 /** Everything the download route serves: the linked outputs, and Furrow's extras (the summary, every point with the filter that removed it, coverage polygons). */
 export const DOWNLOADS = [...LINKED_OUTPUTS, 'summary', 'annotatedGeojson', 'coverageGeojson', 'coverageFlatGeobuf'] as const;

@@ -18,7 +18,14 @@ export const FILTER_FILES = { filtered: 'filtered.geojson', annotated: 'annotate
 export interface FilterLayout extends VerdictLayout {
   /** Foreign members of each FeatureCollection (RFC 7946 §6.1). */
   foreign?: (layer: 'filtered' | 'annotated') => Record<string, unknown>;
+  /** Whether filtered.geojson and annotated.geojson are written (default true); false when the operation's table holds the verdicts instead. */
+  files?: boolean;
+  /** Called with the verdicts (null or the remover) of the points the writing pass releases, in the points' order, so a caller can store them beside its own rows. */
+  onVerdicts?: (reasons: readonly (string | null)[]) => Promise<void>;
 }
+
+/** The writing pass calls it with 'write', so a caller can tell the last read from the statistics passes. */
+type PointStream = (pass?: 'write') => AsyncIterable<PointBatch>;
 
 /**
  * Writes `filtered.geojson` (the points every filter keeps) and `annotated.geojson` (every point,
@@ -30,7 +37,7 @@ export interface FilterLayout extends VerdictLayout {
  * holding only a few seconds of points.
  */
 export async function writeFilteredOutputs(
-  points: () => AsyncIterable<PointBatch>,
+  points: PointStream,
   operationType: OperationType,
   units: ReadonlyMap<StandardProperty, string>,
   outDir: string,
@@ -49,10 +56,11 @@ export async function writeFilteredOutputs(
 
   const foreign = layout.foreign ?? ((layer) => ({ furrow: { layer, operationType } }));
   await mkdir(outDir, { recursive: true });
-  const filtered = await FeatureCollectionWriter.open(join(outDir, FILTER_FILES.filtered), foreign('filtered'));
+  const files = layout.files ?? true;
+  const filtered = files ? await FeatureCollectionWriter.open(join(outDir, FILTER_FILES.filtered), foreign('filtered')) : undefined;
   let annotated: FeatureCollectionWriter | undefined;
   try {
-    annotated = await FeatureCollectionWriter.open(join(outDir, FILTER_FILES.annotated), foreign('annotated'));
+    if (files) annotated = await FeatureCollectionWriter.open(join(outDir, FILTER_FILES.annotated), foreign('annotated'));
     let serializer: PointFeatureSerializer | undefined;
     // `,"removedBy":…}}` per reason, made once: `removedBy` is written even when null, so every annotated point says whether it was kept.
     const endings = new Map<string | null, string>();
@@ -66,23 +74,27 @@ export async function writeFilteredOutputs(
       if (from === to) return;
       const { ring } = verdicts;
       const feature = serializer!.bind(ring.store);
+      const reasons: (string | null)[] | undefined = layout.onVerdicts ? [] : undefined;
       for (let seq = from; seq < to; seq++) {
         const s = ring.slot(seq);
         const reason = ring.removedBy[s]!;
+        reasons?.push(reason);
+        if (!filtered || !annotated) continue;
         const text = feature(s);
-        if (annotated!.add(text.slice(0, -2) + ending(reason))) await annotated!.flush();
+        if (annotated.add(text.slice(0, -2) + ending(reason))) await annotated.flush();
         if (reason === null && filtered.add(text)) await filtered.flush();
       }
+      if (reasons) await layout.onVerdicts!(reasons);
     };
-    for await (const batch of points()) {
+    for await (const batch of points('write')) {
       serializer ??= new PointFeatureSerializer({ timeKey: 'timestamp', numbers: verdicts.plan.keys, strings: layout.strings ?? [...batch.strings.keys()], constants: layout.constants ?? [['operationType', operationType]] });
       await write(verdicts.judge(batch));
     }
     await write(verdicts.endJudging());
-    await filtered.close();
-    await annotated.close();
+    await filtered?.close();
+    await annotated?.close();
   } catch (error) {
-    filtered.abort();
+    filtered?.abort();
     annotated?.abort();
     throw error;
   }

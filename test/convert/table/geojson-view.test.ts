@@ -8,12 +8,13 @@ import { convertOperation } from '../../../src/pipeline.ts';
 import { availableGeoJsonLayers, GEOJSON_LAYERS, openGeoJsonView } from '../../../src/convert/table/geojson-view.ts';
 import { TableReader } from '../../../src/convert/table/reader.ts';
 import { sample } from '../../helpers/samples.ts';
-import { exists, operationsOf, readAll, tableFromPipelineRun } from './helpers.ts';
+import { exists, operationsOf, readAll } from './helpers.ts';
 
 /**
- * The views must give, byte for byte, the five GeoJSON files today's pipeline writes: each
- * operation is converted by convertOperation, its table built from the same source batches, and
- * every layer the pipeline wrote is compared with the view of that layer.
+ * The views must give, byte for byte, the five GeoJSON files the pipeline writes: each operation is
+ * converted by convertOperation with `geojson: true` (files and table.parquet) and again without
+ * (table only, which must be the same bytes), and every layer file is compared with the view of the
+ * pipeline's own table.
  */
 const INPUTS = [
   ['ISOXML CCI forage harvester', sample('isoxml/cci-forage-harvester')],
@@ -30,12 +31,18 @@ for (const [name, input] of INPUTS) {
       let compared = 0;
       for (const [index, source] of sources.entries()) {
         const outDir = join(dir, `op${index}`);
-        await convertOperation(source, outDir, { units: 'metric' });
+        await convertOperation(source, outDir, { units: 'metric', geojson: true });
         const tablePath = join(outDir, 'table.parquet');
-        const { rows } = await tableFromPipelineRun(source, outDir, tablePath);
+        // The same operation without the GeoJSON files: the same table, byte for byte, and no layer file.
+        const bare = join(dir, `op${index}-bare`);
+        await convertOperation(source, bare, { units: 'metric', geojson: false });
+        assert.ok((await readFile(join(bare, 'table.parquet'))).equals(await readFile(tablePath)), `op${index}: the table differs with and without geojson`);
+        for (const layer of GEOJSON_LAYERS) assert.ok(!(await exists(join(bare, `${layer}.geojson`))), `${layer}.geojson written without geojson`);
         const table = await TableReader.open(tablePath);
         const layers = availableGeoJsonLayers(table.metadata);
-        assert.equal(table.rowCount, rows);
+        // Every point the source gave is a row: the raw file's features, counted by its own parse.
+        const rawFeatures = (JSON.parse(await readFile(join(outDir, 'raw.geojson'), 'utf8')) as { features: unknown[] }).features.length;
+        assert.equal(table.rowCount, rawFeatures);
         await table.close();
         for (const layer of GEOJSON_LAYERS) {
           const file = join(outDir, `${layer}.geojson`);
