@@ -10,6 +10,7 @@ import { baseUrl } from '../urls.ts';
 import { downloadRoutes, redirectResponse, redirectToBlob } from './downloads.ts';
 import { FILES_BASE, fileJson } from './entry.ts';
 import { IMAGE_FILES, type ImageEntry } from '../../convert/render/property-rasters.ts';
+import { mapRoutes } from './map.ts';
 import { startMerge } from './merge.ts';
 import { fileQuery } from './query.ts';
 import { FileJson, FileListQuery, FileParams, ImageJson, MergeBody, MergeResult, StepsJson } from './schemas.ts';
@@ -131,6 +132,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (a
   );
 
   await app.register(downloadRoutes, { deps });
+  await app.register(mapRoutes, { deps });
 };
 
 async function readImageList(deps: ApiDeps, file: FileEntry): Promise<ImageEntry[]> {
