@@ -45,6 +45,8 @@ export interface Config {
   /** Honour X-Forwarded-* (behind a reverse proxy) when building absolute URLs. */
   trustProxy: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Raster tile URL template of the web app's optional basemap; undefined = none, the page asks nothing of any other host. */
+  basemapUrl: string | undefined;
 }
 
 export interface S3Location {
@@ -165,6 +167,21 @@ function presignSeconds(env: Env, blobLocation: Config['blobs']): number {
   return seconds;
 }
 
+function basemapUrl(env: Env): string | undefined {
+  const url = raw(env, 'FURROW_BASEMAP_URL');
+  if (url === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url.replace(/[{}]/g, ''));
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !/^https?:$/.test(parsed.protocol) || !['{z}', '{x}', '{y}'].every((p) => url.includes(p))) {
+    throw new ConfigError(`FURROW_BASEMAP_URL must be an http(s) raster tile URL with {z}, {x} and {y}, such as https://tiles.example.org/{z}/{x}/{y}.png, got "${url}"`);
+  }
+  return url;
+}
+
 /** Reads and checks every setting; throws a ConfigError naming the variable at fault. */
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(raw(env, 'FURROW_DATA_DIR') ?? './data');
@@ -198,6 +215,7 @@ export function loadConfig(env: Env = process.env): Config {
     s3PresignSeconds: presignSeconds(env, blobLocation),
     trustProxy: boolean(env, 'FURROW_TRUST_PROXY', false),
     logLevel: oneOf(env, 'FURROW_LOG_LEVEL', LOG_LEVELS, 'info'),
+    basemapUrl: basemapUrl(env),
   };
 }
 
