@@ -229,7 +229,7 @@ async function listFiles(api: Api): Promise<Timed & { entries: number; bytes: nu
     const text = await response.text();
     const ms = now() - t0;
     if (response.status !== 200) return { ok: false, ms, status: response.status, entries: 0, bytes: text.length, error: text.slice(0, 300) };
-    return { ok: true, ms, status: 200, entries: (JSON.parse(text) as unknown[]).length, bytes: Buffer.byteLength(text) };
+    return { ok: true, ms, status: 200, entries: (JSON.parse(text) as { operations: unknown[] }).operations.length, bytes: Buffer.byteLength(text) };
   } catch (error) {
     return { ok: false, ms: now() - t0, status: 0, entries: 0, bytes: 0, error: String(error) };
   }

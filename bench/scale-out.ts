@@ -4,7 +4,7 @@
  *   FURROW_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:PORT/postgres \
  *   FURROW_BENCH_REDIS_URL=redis://127.0.0.1:PORT \
  *   node --import tsx bench/scale-out.ts workers [--counts 1,2,4] [--uploads 12]
- *   node --import tsx bench/scale-out.ts list [--files 100000] [--requests 400] [--concurrency 20]
+ *   node --import tsx bench/scale-out.ts list [--files 100000] [--requests 400] [--concurrency 20] [--summary-vertices 0]
  *
  * `workers`: for each worker count N, a fresh PostgreSQL database, BullMQ prefix and S3 prefix
  * (s3rver in this process on 127.0.0.1), one `furrow serve --no-worker` and N `furrow worker`
@@ -15,12 +15,15 @@
  * `list`: a fresh database filled with `--files` file entries of one owner (in 1,000-row
  * transactions through the store), then `furrow serve --no-worker` answers `--requests`
  * GET /files pages (100 entries, default sort, filtered by status, sorted by size, deep pages)
- * at `--concurrency`; prints p50/p95/p99 latency.
+ * at `--concurrency`; prints p50/p95/p99 latency, the API process's CPU time per request (what the
+ * latencies come from when the 2 cores are shared) and the machine's load average.
+ * `--summary-vertices N` gives each summary an outline of N vertices (the CCI card's is ~600).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -174,7 +177,20 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function benchList(files: number, requests: number, concurrency: number): Promise<void> {
+/** A summary outline as the conversion writes one: a ring of `vertices` points at 7 decimals (0 = no geometry). */
+function summaryGeometry(vertices: number): object | null {
+  if (vertices === 0) return null;
+  const ring = Array.from({ length: vertices }, (_, i) => [Number((-93.5 + 0.004 * Math.cos((2 * Math.PI * i) / vertices)).toFixed(7)), Number((42.1 + 0.003 * Math.sin((2 * Math.PI * i) / vertices)).toFixed(7))]);
+  return { type: 'MultiPolygon', coordinates: [[[...ring, ring[0]]]] };
+}
+
+/** User + system CPU time of a process so far (Linux /proc; clock ticks of 10 ms). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function benchList(files: number, requests: number, concurrency: number, summaryVertices: number): Promise<void> {
   const s = await stack();
   const children: ChildProcess[] = [];
   try {
@@ -182,7 +198,7 @@ async function benchList(files: number, requests: number, concurrency: number): 
     await store.migrate();
     const owner = await store.createOwner(OWNER.username, await hashPassword(OWNER.password));
     const user = await store.createUser({ ownerId: owner.id, name: 'Bench', email: null, phone: null, address: null, externalId: null, credentials: {} });
-    const summary = { type: 'Feature', properties: { totalArea: { value: 12345.6, unit: 'm2' } }, geometry: null };
+    const summary = { type: 'Feature', properties: { totalArea: { value: 12345.6, unit: 'm2' } }, geometry: summaryGeometry(summaryVertices) };
     const t0 = Date.now();
     const base = Date.UTC(2024, 0, 1);
     for (let done = 0; done < files; ) {
@@ -192,7 +208,7 @@ async function benchList(files: number, requests: number, concurrency: number): 
           const k = done + i;
           const time = new Date(base + k * 60_000).toISOString();
           const entry: FileEntry = {
-            id: randomUUID(), ownerId: owner.id, leafUserId: user.id, batchId: null, origin: 'uploaded', provider: k % 3 === 0 ? 'JohnDeere' : 'Other', fileFormat: 'ISO11783',
+            id: randomUUID(), ownerId: owner.id, leafUserId: user.id, batchId: null, origin: 'uploaded', provider: k % 3 === 0 ? 'JohnDeere' : 'Other', machineBrand: null, fileFormat: 'ISO11783',
             fileName: `f${k}.zip`, status: k % 10 === 0 ? 'failed' : 'processed', statusDetails: null, operationType: ['planted', 'applied', 'harvested', 'tillage'][k % 4]!,
             createdTime: time, updatedTime: time, startTime: time, endTime: time, sizeInBytes: 1000 + (k % 977), areaM2: k % 5000, sources: [], summary, units: { area: 'm2' }, steps: {}, warnings: [], sourceKey: `k${k}`, blobPrefix: `files/${k}`,
           };
@@ -203,14 +219,23 @@ async function benchList(files: number, requests: number, concurrency: number): 
     }
     const loadSeconds = (Date.now() - t0) / 1000;
     await store.close();
+    // What autovacuum does to a table that has settled: visibility map (index-only scans) and planner statistics.
+    const maintenance = new pg.Client({ connectionString: s.env.DATABASE_URL });
+    await maintenance.connect();
+    await maintenance.query('VACUUM ANALYZE files');
+    await maintenance.end();
     const dir = await mkdtemp(join(tmpdir(), 'furrow-bench-'));
     const api = await start(['serve', '--no-worker'], { ...s.env, FURROW_DATA_DIR: dir }, /listening on (http:\/\/\S+)/);
     children.push(api.child);
     const url = api.match[1]!;
     const token = await login(url);
     const queries = ['page=0&size=100', 'status=failed&page=3&size=100', 'sort=sizeInBytes,desc&page=0&size=100', `page=${Math.floor(files / 100) - 1}&size=100`, 'operationType=harvested&page=10&size=100', 'provider=JohnDeere&sort=createdTime,desc&page=0&size=100'];
+    // JIT and connection warm-up, not measured.
+    for (const q of queries) for (let i = 0; i < 10; i++) await (await fetch(`${url}/services/operations/api/files?${q}`, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer();
     const latencies: number[] = [];
     let next = 0;
+    const cpu0 = processCpuMs(api.child.pid!);
+    const load0 = loadavg()[0]!;
     const t1 = Date.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -225,8 +250,13 @@ async function benchList(files: number, requests: number, concurrency: number): 
       }),
     );
     const seconds = (Date.now() - t1) / 1000;
+    const cpuPerRequest = (processCpuMs(api.child.pid!) - cpu0) / requests;
     latencies.sort((a, b) => a - b);
-    console.log(`${files} files loaded in ${loadSeconds.toFixed(0)} s; ${requests} GET /files (100 per page, ${queries.length} query shapes) at concurrency ${concurrency}: ${(requests / seconds).toFixed(0)} req/s, p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms`);
+    console.log(
+      `${files} files (summaries of ${summaryVertices} vertices) loaded in ${loadSeconds.toFixed(0)} s; ${requests} GET /files (100 per page, ${queries.length} query shapes) at concurrency ${concurrency}: ` +
+        `${(requests / seconds).toFixed(0)} req/s, p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms; ` +
+        `API process CPU ${cpuPerRequest.toFixed(2)} ms per request; machine load average ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
+    );
     await rm(dir, { recursive: true, force: true });
   } finally {
     for (const c of children) c.kill('SIGTERM');
@@ -235,9 +265,9 @@ async function benchList(files: number, requests: number, concurrency: number): 
   }
 }
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { counts: { type: 'string', default: '1,2,4' }, uploads: { type: 'string', default: '12' }, files: { type: 'string', default: '100000' }, requests: { type: 'string', default: '400' }, concurrency: { type: 'string', default: '20' } } });
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { counts: { type: 'string', default: '1,2,4' }, uploads: { type: 'string', default: '12' }, files: { type: 'string', default: '100000' }, requests: { type: 'string', default: '400' }, concurrency: { type: 'string', default: '20' }, 'summary-vertices': { type: 'string', default: '0' } } });
 if (positionals[0] === 'workers') await benchWorkers(values.counts.split(',').map(Number), Number(values.uploads));
-else if (positionals[0] === 'list') await benchList(Number(values.files), Number(values.requests), Number(values.concurrency));
+else if (positionals[0] === 'list') await benchList(Number(values.files), Number(values.requests), Number(values.concurrency), Number(values['summary-vertices']));
 else {
   console.error('usage: bench/scale-out.ts workers|list [options]');
   process.exitCode = 2;

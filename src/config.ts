@@ -42,8 +42,24 @@ export interface Config {
    * 302 to such a URL instead of streaming the bytes through the API (S3 blobs only).
    */
   s3PresignSeconds: number;
+  login: {
+    /** Failed logins per client address and per username before each further failure blocks for growing times. */
+    freeAttempts: number;
+    /** Longest block after a failure; failures also leak away at one per this period. */
+    maxDelayMs: number;
+    /** scrypt derivations at once (libuv's 4 threads are shared with every file read). */
+    hashConcurrency: number;
+    /** Logins waiting for a derivation; more are answered 503. */
+    hashQueue: number;
+  };
+  /** How long a stopping server lets requests in progress finish before it closes their connections. */
+  shutdownGraceMs: number;
   /** Honour X-Forwarded-* (behind a reverse proxy) when building absolute URLs. */
   trustProxy: boolean;
+  /** How long the signed plain links of file entries and images stay valid, in seconds. */
+  linkSeconds: number;
+  /** Body of GET /files: Leaf's documented `{"operations": [...]}`, or the bare array older clients read. */
+  filesListFormat: 'operations' | 'array';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Raster tile URL template of the web app's optional basemap; undefined = none, the page asks nothing of any other host. */
   basemapUrl: string | undefined;
@@ -157,6 +173,10 @@ function blobs(env: Env, dataDir: string): Config['blobs'] {
   };
 }
 
+/** A signed link lives at most a week, as a pre-signed S3 URL does. */
+const MAX_LINK_SECONDS = 7 * 24 * 3600;
+const FILES_LIST_FORMATS: readonly Config['filesListFormat'][] = ['operations', 'array'];
+
 /** SigV4 caps a pre-signed URL's lifetime at 7 days. */
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
@@ -213,7 +233,16 @@ export function loadConfig(env: Env = process.env): Config {
       maxRatio: positiveNumber(env, 'FURROW_ZIP_MAX_RATIO', 200),
     },
     s3PresignSeconds: presignSeconds(env, blobLocation),
+    login: {
+      freeAttempts: integer(env, 'FURROW_LOGIN_FREE_ATTEMPTS', 5, 1, 1_000_000),
+      maxDelayMs: integer(env, 'FURROW_LOGIN_MAX_DELAY_SECONDS', 900, 1, 86_400) * 1000,
+      hashConcurrency: integer(env, 'FURROW_PASSWORD_HASH_CONCURRENCY', 1, 1, 64),
+      hashQueue: integer(env, 'FURROW_PASSWORD_HASH_QUEUE', 32, 0, 100_000),
+    },
+    shutdownGraceMs: integer(env, 'FURROW_SHUTDOWN_GRACE_SECONDS', 10, 0, 3600) * 1000,
     trustProxy: boolean(env, 'FURROW_TRUST_PROXY', false),
+    linkSeconds: integer(env, 'FURROW_LINK_SECONDS', 3600, 1, MAX_LINK_SECONDS),
+    filesListFormat: oneOf(env, 'FURROW_FILES_LIST_FORMAT', FILES_LIST_FORMATS, 'operations'),
     logLevel: oneOf(env, 'FURROW_LOG_LEVEL', LOG_LEVELS, 'info'),
     basemapUrl: basemapUrl(env),
   };

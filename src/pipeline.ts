@@ -15,6 +15,8 @@ import { PropertyRasters } from './convert/render/property-rasters.ts';
 import { summaryUnit } from './model/properties.ts';
 import { converter } from './model/units.ts';
 import { FURROW_VERSION } from './version.ts';
+import { Reconciler, RECONCILIATION_TOLERANCE_PERCENT, type ReconciliationRow } from './convert/reconcile.ts';
+import { surveySensors, withoutProperties } from './convert/sensors.ts';
 
 export interface ConvertSettings {
   units: UnitSystem;
@@ -66,16 +68,22 @@ function summaryJson(feature: { geometry: unknown }): string {
 }
 
 /**
- * Runs one operation through every step in a single streaming pass: raw GeoJSON (source names
- * and units), normalized GeoJSON (standard names and units, every point), standard GeoJSON (the
- * normalized points that pass Leaf's default cleanup rules), summary, units and step status.
- * Used alike by the CLI and the job worker; writes into `outDir`.
+ * Runs one operation through every step: raw GeoJSON (source names and units), normalized GeoJSON
+ * (standard names and units, every point), standard GeoJSON (the normalized points that pass
+ * Leaf's default cleanup rules), summary (totals over the worked ground, averages over the cleaned
+ * points, the reconciliation with the machine's own counters), units, coverage, maps, the filtered
+ * and annotated layers, and step status. Used alike by the CLI and the job worker; writes into
+ * `outDir`. An operation whose points all fail cleanup stays processed with its raw and normalized
+ * outputs and its totals; the cleaned layer's steps say why they are empty.
  */
 export async function convertOperation(source: OperationSource, outDir: string, settings: ConvertSettings): Promise<OperationResult> {
-  const meta = source.meta;
   const steps = new StepTracker();
   steps.ok('originalFile');
   await mkdir(outDir, { recursive: true });
+  const warnings: string[] = [];
+  const survey = await surveySensors(source);
+  warnings.push(...survey.warnings);
+  const meta = withoutProperties(source.meta, survey.notFitted);
   const standardizer = new Standardizer(meta, settings.units);
   const constants = standardizer.constants();
   const constantMap = new Map(constants);
@@ -96,6 +104,7 @@ export async function convertOperation(source: OperationSource, outDir: string, 
     let summary: SummaryBuilder | undefined;
     let coverage: CoverageBuilder | undefined;
     let rasters: PropertyRasters | undefined;
+    let reconciler: Reconciler | undefined;
     if (missing.length === 0) {
       normalized = await FeatureCollectionWriter.open(join(outDir, OUTPUT_FILES.normalized), foreign('normalized'));
       standard = await FeatureCollectionWriter.open(join(outDir, OUTPUT_FILES.standard), foreign('standard'));
@@ -103,6 +112,7 @@ export async function convertOperation(source: OperationSource, outDir: string, 
       summary = new SummaryBuilder(meta, standardizer.units, settings.units);
       coverage = new CoverageBuilder(standardizer.units);
       rasters = new PropertyRasters(standardizer.units, { projection: 'EPSG:4326' });
+      reconciler = new Reconciler(meta, standardizer.units, settings.units);
     }
     const rawFeatures = new PointFeatureSerializer({
       timeKey: 'time',
@@ -133,7 +143,9 @@ export async function convertOperation(source: OperationSource, outDir: string, 
         } else removedBy[reason] = (removedBy[reason] ?? 0) + 1;
       }
       summary.add(std, reasons);
-      coverage!.add(std, reasons);
+      reconciler!.add(batch, std);
+      // The covered area is the ground worked, cleaned or not: points that work no ground draw nothing.
+      coverage!.add(std);
       rasters!.add(std, reasons);
     }
     for (const writer of writers) await writer.close();
@@ -148,47 +160,53 @@ export async function convertOperation(source: OperationSource, outDir: string, 
       } else {
         steps.ok('normalizedGeojson');
         steps.ok('standardGeojson');
-        if (keptCount === 0) steps.fail('cleanupGeojson', 'no points passed the filter');
-        else {
-          steps.ok('cleanupGeojson');
-          steps.ok('areaAndYield');
-          const feature = summary!.build();
-          const covered = await coverage!.finish(outDir);
-          // Let the coverage raster go before the filter passes run: an operation's memory stays the largest of its steps, not their sum.
-          coverage = undefined;
-          coverageFigures = { coveredArea: covered.coveredArea, sweptArea: covered.sweptArea };
-          // Beyond Leaf: the area the machine actually covered, overlaps counted once, beside totalArea (Σ distance × width).
-          const areaUnit = summaryUnit('totalArea', settings.units);
-          feature.properties.coveredArea = { value: Math.round(converter('m2', areaUnit)(covered.coveredArea) * 1e6) / 1e6, unit: areaUnit };
-          // The swath polygons are the truer shape of the work than the outline of the points (simplified here; exact in coverage.geojson).
-          if (covered.outline && covered.outline.coordinates.length > 0) feature.geometry = covered.outline;
-          await writeFile(join(outDir, OUTPUT_FILES.summary), summaryJson(feature));
-          steps.ok('summary');
-          await writeFile(join(outDir, OUTPUT_FILES.units), json(Object.fromEntries(standardizer.units)));
-          steps.ok('units');
-          const images = await rasters!.finish(outDir);
-          rasters = undefined;
-          steps.ok('propertiesPNGs', `${images.images.length} images`);
-          if (images.zip !== null) steps.ok('zippedPNGs');
-          else steps.fail('zippedPNGs', 'no image to zip');
-          // The filters read the operation again (sources are re-readable), each pass through a fresh Standardizer.
-          const standardized = async function* (): AsyncGenerator<PointBatch> {
-            const again = new Standardizer(meta, settings.units);
-            for await (const batch of source.points()) yield again.apply(batch);
-          };
-          filtered = await writeFilteredOutputs(standardized, meta.operationType, standardizer.units, outDir, settings.filters ?? {}, {
-            constants,
-            strings: standardizer.stringProperties(),
-            foreign: (layer) => foreign(layer),
-            // A speed derived from positions or distances over whole-second timestamps jitters record to record: the velocity-change filter smooths it first (FILTERS.md).
-            speedLogged: meta.columns.some((c) => c.standard === 'speed'),
-            widestWidth,
-          });
-          steps.ok('filteredGeojson', `${filtered.kept} of ${filtered.total} points kept`);
-          // A beyond-Leaf member of the summary: what each filter removed, so a farmer can judge the cleaning.
-          feature.properties.filters = { kept: filtered.kept, removedBy: filtered.removedBy, skipped: filtered.skipped };
-          await writeFile(join(outDir, OUTPUT_FILES.summary), summaryJson(feature));
+        if (keptCount === 0) steps.incomplete('cleanupGeojson', `no point passed Leaf's cleanup rules (${describeRemovals(removedBy)}); the totals and the unfiltered layers are kept`);
+        else steps.ok('cleanupGeojson');
+        steps.ok('areaAndYield');
+        const feature = summary!.build();
+        const covered = await coverage!.finish(outDir);
+        // Let the coverage raster go before the filter passes run: an operation's memory stays the largest of its steps, not their sum.
+        coverage = undefined;
+        coverageFigures = { coveredArea: covered.coveredArea, sweptArea: covered.sweptArea };
+        // Beyond Leaf: the area the machine actually covered, overlaps counted once, beside totalArea (Σ distance × working width).
+        const areaUnit = summaryUnit('totalArea', settings.units);
+        feature.properties.coveredArea = { value: Math.round(converter('m2', areaUnit)(covered.coveredArea) * 1e6) / 1e6, unit: areaUnit };
+        // The swath polygons are the truer shape of the work than the outline of the points (simplified here; exact in coverage.geojson).
+        if (covered.outline && covered.outline.coordinates.length > 0) feature.geometry = covered.outline;
+        // Beyond Leaf: the machine's own totals beside Furrow's over the same points.
+        const reconciliation = reconciler!.build();
+        if (reconciliation.length > 0) {
+          feature.properties.reconciliation = reconciliation;
+          warnings.push(...reconciliationWarnings(reconciliation));
         }
+        await writeFile(join(outDir, OUTPUT_FILES.summary), summaryJson(feature));
+        steps.ok('summary');
+        await writeFile(join(outDir, OUTPUT_FILES.units), json(Object.fromEntries(standardizer.units)));
+        steps.ok('units');
+        const images = await rasters!.finish(outDir);
+        rasters = undefined;
+        if (images.images.length > 0) steps.ok('propertiesPNGs', `${images.images.length} images`);
+        else steps.incomplete('propertiesPNGs', keptCount === 0 ? 'no cleaned point to draw' : 'no numeric property to draw');
+        if (images.zip !== null) steps.ok('zippedPNGs');
+        else steps.incomplete('zippedPNGs', 'no image to zip');
+        // The filters read the operation again (sources are re-readable), each pass through a fresh Standardizer.
+        const standardized = async function* (): AsyncGenerator<PointBatch> {
+          const again = new Standardizer(meta, settings.units);
+          for await (const batch of source.points()) yield again.apply(batch);
+        };
+        filtered = await writeFilteredOutputs(standardized, meta.operationType, standardizer.units, outDir, settings.filters ?? {}, {
+          constants,
+          strings: standardizer.stringProperties(),
+          foreign: (layer) => foreign(layer),
+          // A speed derived from positions or distances over whole-second timestamps jitters record to record: the velocity-change filter smooths it first (FILTERS.md).
+          speedLogged: meta.columns.some((c) => c.standard === 'speed'),
+          widestWidth,
+        });
+        if (filtered.kept > 0) steps.ok('filteredGeojson', `${filtered.kept} of ${filtered.total} points kept`);
+        else steps.incomplete('filteredGeojson', `no point passed the cleanup rules and filters (annotated.geojson says what removed each of the ${filtered.total})`);
+        // A beyond-Leaf member of the summary: what each filter removed, so a farmer can judge the cleaning.
+        feature.properties.filters = { kept: filtered.kept, removedBy: filtered.removedBy, skipped: filtered.skipped };
+        await writeFile(join(outDir, OUTPUT_FILES.summary), summaryJson(feature));
       }
     }
   } catch (error) {
@@ -202,7 +220,7 @@ export async function convertOperation(source: OperationSource, outDir: string, 
   return {
     status: failure ? 'failed' : 'processed',
     statusDetails: failure ? `${failure.step}: ${failure.message}` : 'ok',
-    warnings: [...meta.warnings, ...standardizer.warnings],
+    warnings: [...meta.warnings, ...standardizer.warnings, ...warnings],
     steps: status,
     pointCount,
     keptCount,
@@ -210,4 +228,19 @@ export async function convertOperation(source: OperationSource, outDir: string, 
     filtered,
     coverage: coverageFigures,
   };
+}
+
+/** `harvestMoisture GT 0: 4,716` for the step message, largest first. */
+function describeRemovals(removedBy: Record<string, number>): string {
+  return Object.entries(removedBy)
+    .sort(([, a], [, b]) => b - a)
+    .map(([rule, count]) => `${rule}: ${count}`)
+    .join(', ');
+}
+
+/** A warning per total that differs from the machine's by more than the tolerance. */
+function reconciliationWarnings(rows: readonly ReconciliationRow[]): string[] {
+  return rows
+    .filter((r) => r.differencePercent !== null && Math.abs(r.differencePercent) > RECONCILIATION_TOLERANCE_PERCENT)
+    .map((r) => `reconciliation: Furrow's ${r.quantity} ${r.furrow!.value} ${r.furrow!.unit} differs from the machine's ${r.machine.value} ${r.machine.unit} (${r.source}) by ${r.differencePercent! > 0 ? '+' : ''}${r.differencePercent} %`);
 }

@@ -4,12 +4,16 @@ import { confirmRegistration } from '../alerts/index.ts';
 import type { ResolvedConfig } from '../config.ts';
 import type { BlobStore, MetadataStore } from '../store/types.ts';
 import { alertRoutes } from './alerts/routes.ts';
-import { authRoutes, registerJwt, requireToken } from './auth.ts';
+import { authRoutes, createAccess, registerJwt, tokenCheck } from './auth.ts';
 import { batchRoutes } from './batches/routes.ts';
 import type { ApiDeps } from './deps.ts';
 import { registerDocs } from './docs.ts';
 import { fileRoutes } from './files/routes.ts';
+import { signedFileRoutes } from './files/signed-routes.ts';
+import { installJsonParser } from './json-body.ts';
+import { createLinkSigner } from './signed-links.ts';
 import { healthRoutes } from './health.ts';
+import { ownerRoutes } from './owners/routes.ts';
 import { installErrorHandlers } from './problem.ts';
 import { userRoutes } from './users/routes.ts';
 
@@ -32,23 +36,33 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     config,
     confirmWebhook: options.confirmWebhook ?? ((webhook) => confirmRegistration(webhook)),
   };
+  const signer = createLinkSigner(config.jwtSecret, config.linkSeconds);
   const app = Fastify({
     logger: options.logger ? { level: config.logLevel } : false,
     trustProxy: config.trustProxy,
     // Uploads stream through multipart; JSON bodies are small.
     bodyLimit: 1024 * 1024,
+    // On close: idle keep-alive connections are closed at once and new requests get 503 (closeWhenDone in cli/serve.ts bounds the rest).
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    // Leaf clients write `/files/` and `/batch/` as often as `/files` (Spring answers both).
+    routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  const access = createAccess(deps);
 
   installErrorHandlers(app);
+  installJsonParser(app);
   await registerDocs(app);
   await registerJwt(app, config.jwtSecret);
   await app.register(healthRoutes);
-  await app.register(authRoutes, { deps });
+  await app.register(authRoutes, { deps, access });
+  await app.register(signedFileRoutes, { deps, signer, prefix: '/services/operations/api' });
   await app.register(async (secured) => {
-    secured.addHook('onRequest', requireToken);
+    secured.addHook('onRequest', tokenCheck(access));
+    await secured.register(ownerRoutes, { deps, access, prefix: '/api' });
     await secured.register(userRoutes, { deps, prefix: '/services/usermanagement/api' });
     await secured.register(batchRoutes, { deps, prefix: '/services/operations/api' });
-    await secured.register(fileRoutes, { deps, prefix: '/services/operations/api' });
+    await secured.register(fileRoutes, { deps, signer, prefix: '/services/operations/api' });
     await secured.register(alertRoutes, { deps, prefix: '/services/alerts/api/alerts' });
   });
   await app.ready();

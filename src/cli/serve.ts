@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { pino } from 'pino';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app.ts';
 import { ensureFirstOwner } from '../api/first-owner.ts';
 import { ConfigError, loadConfig, resolveJwtSecret } from '../config.ts';
@@ -34,10 +35,25 @@ export async function runServe(options: { worker: boolean }): Promise<number> {
   const forceExit = () => process.exit(130);
   process.once('SIGTERM', forceExit).once('SIGINT', forceExit);
   console.log('furrow: shutting down');
-  await app.close();
-  await worker?.stop();
+  // The HTTP side and the worker stop together: running jobs are aborted and queued again (the next start takes them).
+  await Promise.all([closeHttp(app, config.shutdownGraceMs), worker?.stop()]);
   await services.close();
   return 0;
+}
+
+/**
+ * Stops the HTTP server: no new connections, new requests on open ones get 503, idle keep-alive
+ * connections close at once (fastify's forceCloseConnections: 'idle'). Requests in progress get
+ * `graceMs` to finish; then their connections are closed too, so a slow or stalled client (an
+ * upload that never ends) cannot hold the process.
+ */
+async function closeHttp(app: FastifyInstance, graceMs: number): Promise<void> {
+  const timer = setTimeout(() => app.server.closeAllConnections(), graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { emptyBatch } from '../model/batch.ts';
 import { lookupCrop, dryFromWet, wetFromDry, volumeFromMass } from '../model/crops.ts';
 import type { StandardProperty, UnitSystem } from '../model/properties.ts';
 import { targetUnit } from '../model/properties.ts';
-import { converter } from '../model/units.ts';
+import { converter, unit as unitDef, unitSystemOf } from '../model/units.ts';
 import type { ColumnSpec, OperationMeta } from '../formats/types.ts';
 import { bearingDegrees, distanceMeters } from './geodesy.ts';
 
@@ -18,6 +18,7 @@ const MAX_PLAUSIBLE_SPEED = 25; // m/s, 90 km/h: no field operation runs faster
 const DIRECT_NUMERIC: readonly StandardProperty[] = [
   'elevation',
   'equipmentWidth',
+  'workingWidth',
   'speed',
   'seedRate',
   'seedRateTarget',
@@ -33,7 +34,18 @@ const DIRECT_NUMERIC: readonly StandardProperty[] = [
   'fuelUsed',
   'sectionId',
   'proteinPercentage',
+  'samplingInterval',
 ];
+
+/** A standardized batch, with what the summary and reconciliation need beside the standard columns. */
+export interface StandardBatch extends PointBatch {
+  /** Seconds since the previous point of the point's track (0 at a track's first point and across a gap in the log). */
+  intervals: Float64Array;
+  /** Whether the point was working: a working width above 0 (sections on, implement on) where one is known, else not switched off. */
+  working: Uint8Array;
+  /** Whether the implement was switched on (its work state not off), whatever its sections: what a machine's "effective" distance and time count. */
+  switchedOn: Uint8Array;
+}
 
 /** The previous point of one section's track (or of the whole operation when sections are not logged). */
 interface Track {
@@ -103,14 +115,17 @@ export class Standardizer {
     this.has = new Set(byProperty.keys());
     this.crop = meta.crop ? lookupCrop(meta.crop) : undefined;
 
-    const addUnit = (property: StandardProperty, sourceUnit: string): string => {
-      const unit = targetUnit(property, system, sourceUnit);
+    const addUnit = (property: StandardProperty, sourceUnit: string, unitSystem: UnitSystem = system): string => {
+      const unit = targetUnit(property, unitSystem, sourceUnit);
       this.units.set(property, unit);
       return unit;
     };
+    // In the `default` system a property Furrow derives (no source unit of its own) takes the system the
+    // file's own values are logged in, so an imperial yield map shows bu/ac next to lb/ac, not m³/ha.
+    const derivedSystem: UnitSystem = system === 'default' && fileUnitSystem(meta) === 'imperial' ? 'imperial' : system;
     /** A derived property: computed in `baseUnit`, shown in the unit the system picks for a source logged in `sourceUnit`. */
-    const base = (property: StandardProperty, baseUnit: string, sourceUnit = baseUnit): ((v: number) => number) => {
-      const unit = addUnit(property, sourceUnit);
+    const base = (property: StandardProperty, baseUnit: string, sourceUnit?: string): ((v: number) => number) => {
+      const unit = sourceUnit === undefined ? addUnit(property, baseUnit, derivedSystem) : addUnit(property, sourceUnit);
       const fn = converter(baseUnit, unit);
       this.out[property] = fn;
       return fn;
@@ -119,12 +134,13 @@ export class Standardizer {
     // Geometry-derived properties first, so they lead each point's properties.
     const distanceColumn = byProperty.get('distance');
     if (distanceColumn?.unit) this.distanceSource = { key: distanceColumn.key, toBase: converter(distanceColumn.unit, BASE.length) };
-    base('distance', BASE.length, this.distanceSource ? distanceColumn!.unit : BASE.length);
+    base('distance', BASE.length, this.distanceSource ? distanceColumn!.unit : undefined);
     this.headingKey = byProperty.get('heading')?.key;
     const areaColumn = byProperty.get('area');
     if (areaColumn?.unit) this.areaSource = { key: areaColumn.key, toBase: converter(areaColumn.unit, BASE.area) };
-    base('heading', 'arcdeg');
-    base('area', BASE.area);
+    base('heading', 'arcdeg', 'arcdeg');
+    // Per-point area stays m² in the default system whatever the file (Leaf's own outputs do so).
+    base('area', BASE.area, BASE.area);
     this.sectionKey = byProperty.get('sectionId')?.key;
 
     for (const property of DIRECT_NUMERIC) {
@@ -137,10 +153,13 @@ export class Standardizer {
         property,
         key: column.key,
         toTarget: converter(sourceUnit, unit),
-        toBase: property === 'speed' ? converter(sourceUnit, BASE.speed) : property === 'equipmentWidth' ? converter(sourceUnit, BASE.length) : undefined,
+        toBase: property === 'speed' ? converter(sourceUnit, BASE.speed) : property === 'equipmentWidth' || property === 'workingWidth' ? converter(sourceUnit, BASE.length) : undefined,
       });
     }
     if (!this.has.has('speed')) base('speed', BASE.speed);
+    // Without a logged working width, the implement's width works unless its work state says it is off.
+    const widthColumn = byProperty.get('equipmentWidth');
+    if (!this.has.has('workingWidth') && widthColumn?.unit) base('workingWidth', BASE.length, widthColumn.unit);
     this.recordingKey = byProperty.get('recordingStatus')?.key;
 
     if (meta.operationType === 'harvested') {
@@ -225,9 +244,9 @@ export class Standardizer {
     return result;
   }
 
-  apply(batch: PointBatch): PointBatch {
+  apply(batch: PointBatch): StandardBatch {
     const n = batch.length;
-    const out = emptyBatch(n, this.units.keys(), this.stringProperties());
+    const out: StandardBatch = { ...emptyBatch(n, this.units.keys(), this.stringProperties()), intervals: new Float64Array(n), working: new Uint8Array(n), switchedOn: new Uint8Array(n) };
     out.length = n;
     out.time.set(batch.time.subarray(0, n));
     out.lon.set(batch.lon.subarray(0, n));
@@ -240,14 +259,19 @@ export class Standardizer {
       const to = col(d.property)!;
       if (from) for (let i = 0; i < n; i++) to[i] = d.toTarget(from[i]!);
     }
-    const speedSrc = src(this.direct.find((d) => d.property === 'speed')?.key);
-    const speedToBase = this.direct.find((d) => d.property === 'speed')?.toBase;
-    const widthDirect = this.direct.find((d) => d.property === 'equipmentWidth');
+    const direct = (property: StandardProperty) => this.direct.find((d) => d.property === property);
+    const speedSrc = src(direct('speed')?.key);
+    const speedToBase = direct('speed')?.toBase;
+    const widthDirect = direct('equipmentWidth');
     const widthSrc = src(widthDirect?.key);
+    const workingDirect = direct('workingWidth');
+    const workingSrc = src(workingDirect?.key);
+    const recordingSrc = src(this.recordingKey);
 
     const distance = col('distance')!;
     const heading = col('heading')!;
     const area = col('area')!;
+    const derivedWorking = workingDirect ? undefined : col('workingWidth');
     const derivedSpeed = this.has.has('speed') ? undefined : col('speed');
     const distanceSrc = src(this.distanceSource?.key);
     const headingSrc = src(this.headingKey);
@@ -269,6 +293,7 @@ export class Standardizer {
       }
       // A gap (machine switched off, moved to another field) covers no area whatever it measures.
       const gap = dt > MAX_GAP_SECONDS || (dt > 0 && dist / dt > MAX_PLAUSIBLE_SPEED);
+      out.intervals[i] = dt > 0 && !gap ? dt : 0;
       // The source's own distance and heading, where logged, are what its machine measured: they win.
       const logged = distanceSrc && this.distanceSource ? this.distanceSource.toBase(distanceSrc[i]!) : NaN;
       const fromSource = !Number.isNaN(logged);
@@ -277,10 +302,16 @@ export class Standardizer {
       if (!Number.isNaN(loggedHeading)) head = loggedHeading;
       let speed = speedSrc && speedToBase ? speedToBase(speedSrc[i]!) : dt > 0 ? dist / dt : track.speed;
       if (Number.isNaN(speed)) speed = 0;
+      // The width that works: the source's own (sections on), else the implement's unless its work state says off.
+      const switchedOff = recordingSrc !== undefined && !Number.isNaN(recordingSrc[i]!) && recordingSrc[i] !== 1;
       const width = widthSrc && widthDirect?.toBase ? widthDirect.toBase(widthSrc[i]!) : NaN;
+      const workingWidth = workingSrc && workingDirect?.toBase ? workingDirect.toBase(workingSrc[i]!) : switchedOff ? (Number.isNaN(width) ? NaN : 0) : width;
+      if (derivedWorking) derivedWorking[i] = this.out.workingWidth!(workingWidth);
+      out.working[i] = (Number.isNaN(workingWidth) ? !switchedOff : workingWidth > 0) ? 1 : 0;
+      out.switchedOn[i] = switchedOff ? 0 : 1;
       const loggedArea = areaSrc && this.areaSource ? this.areaSource.toBase(areaSrc[i]!) : NaN;
-      // A logged area is the source's own answer (gaps already zeroed); otherwise distance × width.
-      const a = !Number.isNaN(loggedArea) ? loggedArea : (gap && !fromSource) || Number.isNaN(width) ? 0 : dist * width;
+      // A logged area is the source's own answer (gaps already zeroed); otherwise distance × working width.
+      const a = !Number.isNaN(loggedArea) ? loggedArea : (gap && !fromSource) || Number.isNaN(workingWidth) ? 0 : dist * workingWidth;
       areaM2[i] = a;
       distance[i] = this.out.distance!(dist);
       if (Number.isNaN(head)) head = track.heading;
@@ -300,10 +331,9 @@ export class Standardizer {
       if (!Number.isNaN(head)) track.heading = head;
     }
 
-    if (this.recordingKey) {
-      const from = batch.numbers.get(this.recordingKey);
+    if (recordingSrc) {
       const to = out.strings.get('recordingStatus')!;
-      if (from) for (let i = 0; i < n; i++) to[i] = Number.isNaN(from[i]!) ? null : from[i] === 1 ? 'On' : 'Off';
+      for (let i = 0; i < n; i++) to[i] = Number.isNaN(recordingSrc[i]!) ? null : recordingSrc[i] === 1 ? 'On' : 'Off';
     }
     if (this.meta.operationType === 'harvested') this.harvest(batch, out, areaM2);
     return out;
@@ -318,8 +348,21 @@ export class Standardizer {
     return track;
   }
 
-  private harvest(batch: PointBatch, out: PointBatch, areaM2: Float64Array): void {
+  private harvest(batch: PointBatch, out: StandardBatch, areaM2: Float64Array): void {
     const n = batch.length;
+    // Where a mass flow sensor is logged, the grain of a point is what it measured over the point's
+    // interval: the yield monitor's own total is that integral, and the sensor goes on measuring while
+    // no ground is worked (header up at the end of a pass, the spout emptying). The mass per area stays
+    // as logged. Per-section tracks would count one flow once per section, so they keep rate × area.
+    const flow = this.direct.find((d) => d.property === 'cropFlow');
+    const flowUnit = flow && this.meta.columns.find((c) => c.key === flow.key)?.unit;
+    const flowSrc = flow && flowUnit && !this.sectionKey && unitDef(flowUnit).dimension === 'massPerTime' ? batch.numbers.get(flow.key) : undefined;
+    const flowToKgPerS = flowSrc ? converter(flowUnit!, 'kg/s') : undefined;
+    // The source's own logging interval, where it says one (Ag Leader), is the time its flow was measured over.
+    const logged = this.direct.find((d) => d.property === 'samplingInterval');
+    const loggedUnit = logged && this.meta.columns.find((c) => c.key === logged.key)?.unit;
+    const intervalSrc = logged && loggedUnit ? batch.numbers.get(logged.key) : undefined;
+    const intervalToS = intervalSrc ? converter(loggedUnit!, 's') : undefined;
     const massSrc = this.massPerAreaKey ? batch.numbers.get(this.massPerAreaKey) : undefined;
     const volumeSrc = this.volumePerAreaKey ? batch.numbers.get(this.volumePerAreaKey) : undefined;
     const drySrc = this.dryMassPerAreaKey ? batch.numbers.get(this.dryMassPerAreaKey) : undefined;
@@ -349,13 +392,49 @@ export class Standardizer {
       const dryKgHa = drySrc && this.dryMassPerAreaBase ? this.dryMassPerAreaBase(drySrc[i]!) : dryFromWet(wetKgHa, moist, standardMoisture);
       const dryM3Ha = Number.isNaN(loggedDryM3Ha) ? dryKgHa * m3PerKg : loggedDryM3Ha;
       put('wetMassPerArea', i, wetKgHa);
-      put('wetMass', i, wetKgHa * ha);
       put('dryMassPerArea', i, dryKgHa);
-      put('dryMass', i, dryKgHa * ha);
       put('wetVolumePerArea', i, wetM3Ha);
-      put('wetVolume', i, wetM3Ha * ha);
       put('dryVolumePerArea', i, dryM3Ha);
+      const seconds = intervalSrc ? intervalToS!(intervalSrc[i]!) : out.intervals[i]!;
+      // A point with no time of its own (a repeated timestamp) keeps its rate × area.
+      const flowKg = flowSrc && seconds > 0 ? flowToKgPerS!(flowSrc[i]!) * seconds : NaN;
+      if (!Number.isNaN(flowKg)) {
+        // The measured mass itself; its dry share from the moisture, its volumes from the crop's test weight.
+        put('wetMass', i, flowKg);
+        put('dryMass', i, dryFromWet(flowKg, moist, standardMoisture));
+        put('wetVolume', i, flowKg * m3PerKg);
+        put('dryVolume', i, Number.isNaN(loggedDryM3Ha) || !(wetKgHa > 0) ? dryFromWet(flowKg, moist, standardMoisture) * m3PerKg : (flowKg * loggedDryM3Ha) / wetKgHa);
+        continue;
+      }
+      put('wetMass', i, wetKgHa * ha);
+      put('dryMass', i, dryKgHa * ha);
+      put('wetVolume', i, wetM3Ha * ha);
       put('dryVolume', i, dryM3Ha * ha);
     }
   }
+}
+
+/** The property whose unit tells which system an operation's file is logged in: its main rate. */
+const MAIN_RATES: readonly StandardProperty[] = ['wetMassPerArea', 'wetVolumePerArea', 'dryVolumePerArea', 'dryMassPerArea', 'appliedRate', 'seedRate', 'tillageDepthActual'];
+
+/**
+ * The unit system of a file's own logged values: that of its main rate (a Gen4 harvest logs lb/ac
+ * beside kg/s and m), else the system most of its standard columns are in; undefined when none says.
+ */
+export function fileUnitSystem(meta: OperationMeta): 'imperial' | 'metric' | undefined {
+  const systemOf = (c: ColumnSpec) => (c.unit ? unitSystemOf(c.unit) : undefined);
+  for (const property of MAIN_RATES) {
+    const column = meta.columns.find((c) => c.standard === property);
+    const system = column && systemOf(column);
+    if (system) return system;
+  }
+  let imperial = 0;
+  let metric = 0;
+  for (const c of meta.columns) {
+    if (!c.standard) continue;
+    const system = systemOf(c);
+    if (system === 'imperial') imperial++;
+    else if (system === 'metric') metric++;
+  }
+  return imperial > metric ? 'imperial' : metric > imperial ? 'metric' : undefined;
 }

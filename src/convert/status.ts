@@ -33,6 +33,14 @@ export class StepTracker {
     this.steps.set(step, { status: 'processed', message });
   }
 
+  /**
+   * A step that could not make its output from this operation's points (no point passed cleanup)
+   * while the operation itself converted: failed with its reason, later steps still run.
+   */
+  incomplete(step: StepName, message: string): void {
+    this.steps.set(step, { status: 'failed', message });
+  }
+
   fail(step: StepName, message: string): void {
     this.steps.set(step, { status: 'failed', message });
     this.failedStep ??= step;

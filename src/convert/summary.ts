@@ -1,9 +1,10 @@
-import type { PointBatch } from '../model/batch.ts';
 import type { UnitSystem } from '../model/properties.ts';
 import { summaryUnit } from '../model/properties.ts';
 import { converter } from '../model/units.ts';
 import type { OperationMeta } from '../formats/types.ts';
 import { OutlineBuilder } from './outline.ts';
+import { amountUnit } from './reconcile.ts';
+import type { StandardBatch } from './standardize.ts';
 
 /** Per-point properties that are summed into totals or are bookkeeping, not averaged. */
 const NOT_AVERAGED = new Set(['area', 'distance', 'heading', 'sectionId']);
@@ -50,7 +51,15 @@ function round(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
 
-/** Streams over the cleaned standard points of one operation and builds Leaf's summary Feature. */
+/** Totals summed over every point (a point that works no ground adds 0 area, and grain only as its flow sensor measured it). */
+const SUMMED = ['area', 'wetMass', 'dryMass', 'wetVolume', 'dryVolume', 'fuelUsed'];
+
+/**
+ * Streams over the standard points of one operation and builds Leaf's summary Feature. Totals
+ * (area, distance, time span, masses, volumes, amounts applied or planted, fuel) describe the ground
+ * that was worked: they come from every point, before cleaning. Averages, minima and maxima and the
+ * outline come from the cleaned points (Leaf's cleanup rules), so a sensor's zeros do not drag them.
+ */
 export class SummaryBuilder {
   private readonly stats = new Map<string, Stat>();
   private readonly totals = new Map<string, number>();
@@ -59,6 +68,8 @@ export class SummaryBuilder {
   private points = 0;
   private readonly outline = new OutlineBuilder();
   private readonly widthToMeters?: (v: number) => number;
+  /** The amount the operation applied or planted: Σ rate × area, in the rate's amount unit. */
+  private readonly amount?: { rateKey: string; unit: string; perM2: (rate: number, area: number) => number; sum: number };
 
   constructor(
     private readonly meta: OperationMeta,
@@ -67,20 +78,41 @@ export class SummaryBuilder {
   ) {
     const widthUnit = units.get('equipmentWidth');
     if (widthUnit) this.widthToMeters = converter(widthUnit, 'm');
+    const rateKey = meta.operationType === 'applied' ? 'appliedRate' : meta.operationType === 'planted' ? 'seedRate' : undefined;
+    const rateUnit = rateKey ? units.get(rateKey) : undefined;
+    const perUnit = rateUnit?.split('/')[1];
+    if (rateKey && rateUnit && perUnit) {
+      const areaIn = converter(units.get('area') ?? 'm2', perUnit);
+      this.amount = { rateKey, unit: amountUnit(rateUnit), perM2: (rate, area) => rate * areaIn(area), sum: 0 };
+    }
   }
 
-  /** Adds the points of `batch` whose `removed` reason is null. */
-  add(batch: PointBatch, removed: readonly (string | null)[]): void {
+  /** Adds every point of `batch` to the totals, and those whose `removed` reason is null to the averages and outline. */
+  add(batch: StandardBatch, removed: readonly (string | null)[]): void {
     const area = batch.numbers.get('area')!;
     const width = batch.numbers.get('equipmentWidth');
     const columns = [...batch.numbers].filter(([key]) => !NOT_AVERAGED.has(key));
-    const summed = ['area', 'distance', 'wetMass', 'dryMass', 'wetVolume', 'dryVolume'].filter((k) => batch.numbers.has(k));
+    for (const key of SUMMED) {
+      const values = batch.numbers.get(key);
+      if (!values) continue;
+      let total = 0;
+      for (let i = 0; i < batch.length; i++) if (!Number.isNaN(values[i]!)) total += values[i]!;
+      this.totals.set(key, (this.totals.get(key) ?? 0) + total);
+    }
+    const distance = batch.numbers.get('distance');
+    if (distance) {
+      let worked = 0;
+      for (let i = 0; i < batch.length; i++) if (batch.working[i]) worked += distance[i]!;
+      this.totals.set('distance', (this.totals.get('distance') ?? 0) + worked);
+    }
+    const rates = this.amount && batch.numbers.get(this.amount.rateKey);
+    if (this.amount && rates) for (let i = 0; i < batch.length; i++) if (!Number.isNaN(rates[i]!)) this.amount.sum += this.amount.perM2(rates[i]!, area[i]!);
     for (let i = 0; i < batch.length; i++) {
-      if (removed[i] !== null) continue;
-      this.points++;
       const t = batch.time[i]!;
       if (t < this.start) this.start = t;
       if (t > this.end) this.end = t;
+      if (removed[i] !== null) continue;
+      this.points++;
       const a = area[i]!;
       for (const [key, values] of columns) {
         const v = values[i]!;
@@ -88,10 +120,6 @@ export class SummaryBuilder {
         let stat = this.stats.get(key);
         if (!stat) this.stats.set(key, (stat = new Stat()));
         stat.add(v, isPerArea(key) ? a : 1);
-      }
-      for (const key of summed) {
-        const v = batch.numbers.get(key)![i]!;
-        if (!Number.isNaN(v)) this.totals.set(key, (this.totals.get(key) ?? 0) + v);
       }
       const w = width && this.widthToMeters ? this.widthToMeters(width[i]!) : NaN;
       this.outline.add(batch.lon[i]!, batch.lat[i]!, w > 0 ? w / 2 : DEFAULT_BUFFER_METERS);
@@ -107,7 +135,7 @@ export class SummaryBuilder {
     const p: Record<string, unknown> = { operationType: meta.operationType };
     if (meta.originalOperationType) p.originalOperationType = meta.originalOperationType;
     if (meta.description) p.operationDescription = meta.description;
-    if (this.points > 0) {
+    if (this.start <= this.end) {
       p.startTime = new Date(this.start).toISOString();
       p.endTime = new Date(this.end).toISOString();
     }
@@ -123,7 +151,7 @@ export class SummaryBuilder {
       p[key] = value;
     }
 
-    const totals = this.typeTotals(areaM2);
+    const totals = this.typeTotals();
     Object.assign(p, totals);
     if (meta.crop) p.crop = [meta.crop];
     this.breakdowns(p, areaM2, totals);
@@ -137,7 +165,7 @@ export class SummaryBuilder {
     return { type: 'Feature', properties: p, geometry: this.outline.toMultiPolygon() };
   }
 
-  private typeTotals(areaM2: number): Record<string, { value: number; unit: string }> {
+  private typeTotals(): Record<string, { value: number; unit: string }> {
     const result: Record<string, { value: number; unit: string }> = {};
     const total = (name: string, key: string) => {
       const unit = this.units.get(key);
@@ -151,31 +179,20 @@ export class SummaryBuilder {
         total('totalWetVolume', 'wetVolume');
         total('totalDryVolume', 'dryVolume');
         break;
-      case 'applied': {
-        const applied = this.amountFromRate('appliedRate', areaM2);
-        if (applied) result.totalApplied = applied;
+      case 'applied':
+        if (this.amount) result.totalApplied = { value: round(this.amount.sum), unit: this.amount.unit };
         break;
-      }
-      case 'planted': {
-        const planted = this.amountFromRate('seedRate', areaM2);
-        if (planted) result.totalPlanted = { value: planted.value, unit: 'seeds' };
+      case 'planted':
+        // Seeds counted, or the mass of seed a small-grain drill metered (kg/ha × ha = kg).
+        if (this.amount) result.totalPlanted = { value: round(this.amount.sum), unit: this.amount.unit };
         break;
-      }
       case 'tillage':
         break;
     }
+    const fuel = this.totals.get('fuelUsed');
+    const fuelUnit = this.units.get('fuelUsed');
+    if (fuel !== undefined && fuelUnit) result.totalFuelUsed = { value: round(fuel), unit: fuelUnit };
     return result;
-  }
-
-  /** Total amount = area-weighted mean rate × area, in the rate's own amount unit (L/ha × ha = L). */
-  private amountFromRate(property: string, areaM2: number): { value: number; unit: string } | undefined {
-    const stat = this.stats.get(property);
-    const unit = this.units.get(property);
-    if (!stat || !unit || stat.weight === 0) return undefined;
-    const [amountUnit, perUnit] = unit.split('/');
-    if (!amountUnit || !perUnit) return undefined;
-    const area = converter('m2', perUnit)(areaM2);
-    return { value: round((stat.sum / stat.weight) * area), unit: amountUnit };
   }
 
   private breakdowns(p: Record<string, unknown>, areaM2: number, totals: Record<string, { value: number; unit: string }>): void {

@@ -51,6 +51,33 @@ export interface ProductUse {
   type?: 'Component' | 'Carrier';
 }
 
+/** What one of the machine's own running totals measures (ISO 11783-11 totals, a monitor's load totals). */
+export type CounterQuantity = 'area' | 'distance' | 'time' | 'appliedVolume' | 'appliedMass' | 'appliedCount' | 'yieldMass' | 'yieldVolume' | 'fuel';
+
+/**
+ * A running total the machine logs point by point (ISOXML 0x0074 Total Area, 0x005A Yield Total
+ * Mass, …): how much it grew over the operation's points is the machine's own figure. Several keys
+ * are summed, for elements that each count their own share (the sections of a boom).
+ */
+export interface CounterColumn {
+  quantity: CounterQuantity;
+  /** Numeric column keys of the raw batches, values in `unit`. */
+  keys: string[];
+  unit: string;
+  /** Where the figure comes from, for the reconciliation report (e.g. `0x0074 Total Area (DET-1)`). */
+  label: string;
+  /** Where the counter wraps around (a 32-bit register), in `unit`: a fall by more than half of it is a wrap, any other fall a restart. */
+  modulus?: number;
+}
+
+/** A total the file states once for the operation (a yield monitor's load total, a task's totals). */
+export interface MachineTotal {
+  quantity: CounterQuantity;
+  value: number;
+  unit: string;
+  label: string;
+}
+
 /** What a driver knows about one operation before its points are read. */
 export interface OperationMeta {
   /** Stable id within the dataset, usable as a folder name (e.g. `TSK1-harvested`). */
@@ -72,6 +99,10 @@ export interface OperationMeta {
   columns: ColumnSpec[];
   /** Problems that did not stop the read (truncated log, skipped records, ...). */
   warnings: string[];
+  /** The machine's own running totals among `columns`, reconciled with Furrow's figures over the same points. */
+  counters?: CounterColumn[];
+  /** Totals the file states for the whole operation, reconciled likewise. */
+  machineTotals?: MachineTotal[];
   /** Reader name and version, stamped into outputs. */
   reader: string;
 }

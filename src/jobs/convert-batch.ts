@@ -5,6 +5,7 @@ import type { Batch, BlobStore, FileEntry, MetadataStore } from '../store/types.
 import type { ConvertedOperation } from './batch-conversion.ts';
 import type { ConvertPool } from './convert-pool.ts';
 import { storeOutputs, summaryFacts } from './file-outputs.ts';
+import { entryProvider } from './file-provider.ts';
 import { PermanentJobError, type JobHandler } from './runner.ts';
 import { fileIdFor } from './source-key.ts';
 import { removeJobTempDirs, withJobTempDir } from './temp-dir.ts';
@@ -70,7 +71,7 @@ export function convertBatchHandler(deps: ConvertBatchDeps): JobHandler {
       leafUserId: batch.leafUserId,
       batchId: batch.id,
       origin: 'uploaded',
-      provider: batch.provider === 'Other' ? operation.provider : batch.provider,
+      ...entryProvider(batch.provider, operation.provider),
       fileFormat: operation.fileFormat,
       fileName: batch.fileName,
       status: operation.status,

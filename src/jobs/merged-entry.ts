@@ -18,6 +18,7 @@ export function newMergedEntry(ownerId: string, sources: readonly FileEntry[], n
     origin: 'merged',
     // Leaf marks the files it makes itself with provider "Leaf".
     provider: 'Leaf',
+    machineBrand: null,
     fileFormat: formats.size === 1 ? first.fileFormat : 'MIXED',
     fileName: 'merged.geojson',
     status: 'processing',

@@ -45,14 +45,18 @@ const VOLUME_PER_AREA = { volumePerArea: ['bu/ac', 'm3/ha'] } as const;
  */
 const CATALOGUE = {
   timestamp: { kind: 'timestamp', appliesTo: 'all', requiredFor: ALL },
-  // Leaf's units samples give per-point area in m² even when every other unit is imperial.
-  area: { kind: 'number', appliesTo: 'all', requiredFor: ALL, units: { area: ['m2', 'm2'] }, defaultUnit: 'm2' },
+  // Leaf's units samples give per-point area in m² even when every other unit is imperial: so does the
+  // default system; the imperial one converts it as it converts everything else.
+  area: { kind: 'number', appliesTo: 'all', requiredFor: ALL, units: { area: ['ft2', 'm2'] }, defaultUnit: 'm2' },
   distance: { kind: 'number', appliesTo: 'all', requiredFor: ALL, units: LENGTH },
   heading: { kind: 'number', appliesTo: 'all', requiredFor: ALL, units: { angle: ['arcdeg', 'arcdeg'] } },
   elevation: { kind: 'number', appliesTo: 'all', requiredFor: ALL, units: LENGTH },
   operationType: { kind: 'string', appliesTo: 'all', requiredFor: ALL },
   originalOperationType: { kind: 'string', appliesTo: 'all' },
   equipmentWidth: { kind: 'number', appliesTo: 'all', units: LENGTH },
+  // Furrow extension: the width actually working at the point — the sum of the sections that are on,
+  // 0 while the implement is off — where Leaf's equipmentWidth is the implement's whole width.
+  workingWidth: { kind: 'number', appliesTo: 'all', units: LENGTH },
   // §4.2's table says Boolean, but its sample and the cleanup rule (EQ "On") use a string.
   recordingStatus: { kind: 'string', appliesTo: 'all' },
   // IMPERIAL speed is ft/s as §5's table documents. Leaf's units samples show mi/hr, but those are

@@ -252,6 +252,11 @@ define('V', 'voltage', ONE, R);
 define('A', 'current', ONE, R);
 define('Ohm', 'resistance', ONE, R);
 
+// John Deere Gen4 channels declare these (l1min-1 flow rates, kPa pressures, min intervals).
+define('L/min', 'volumePerTime', div(LITRE, dec('60')), R);
+define('kPa', 'pressure', dec('1000'), R);
+define('min', 'time', dec('60'), R);
+
 /** Every unit code, in definition order. */
 export const UNITS: ReadonlyMap<string, UnitDef> = new Map([...TABLE].map(([code, u]) => [code, u.def]));
 
@@ -370,4 +375,16 @@ const ISO_DICTIONARY_UNITS: ReadonlyMap<string, string> = new Map([
  */
 export function isoDictionaryUnit(text: string): string | undefined {
   return ISO_DICTIONARY_UNITS.get(text.trim());
+}
+
+/** Codes of the US customary units; the others with a dimension of their own are metric (SI and its usual multiples). */
+const IMPERIAL = new Set(['ft', 'in', 'mi', 'ft2', 'ac', 'ft/s', 'mi/hr', 'seeds/ac', 'lbf', 'gal', 'qt', 'floz', 'bu', 'gal/ac', 'qt/ac', 'floz/ac', 'bu/ac', 'lb', 'lb/ac', 'lb/s', 'bu/s', 'bu/h', 'ac/h', 'degF']);
+/** Dimensions whose units are the same in both systems (percent, degrees, counts, seconds, …). */
+const SYSTEMLESS: ReadonlySet<Dimension> = new Set(['ratio', 'angle', 'count', 'time', 'frequency', 'countPerTime']);
+
+/** The unit system a unit belongs to; undefined for units both systems share and for unknown codes. */
+export function unitSystemOf(code: string): 'imperial' | 'metric' | undefined {
+  const def = UNITS.get(code);
+  if (!def || SYSTEMLESS.has(def.dimension)) return undefined;
+  return IMPERIAL.has(code) ? 'imperial' : 'metric';
 }

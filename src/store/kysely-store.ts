@@ -1,6 +1,6 @@
 import { Migrator, type Kysely } from 'kysely';
 import { batchBlobPrefix } from './blob-keys.ts';
-import { listFiles } from './file-query.ts';
+import { listFileListings, listFiles } from './file-query.ts';
 import * as queue from './job-queue.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { orderedId } from './ordered-id.ts';
@@ -12,6 +12,7 @@ import {
   failedCallToRow,
   fileChangesToRow,
   fileFromRow,
+  fileListingFromRow,
   fileToRow,
   ownerFromRow,
   userFromRow,
@@ -20,7 +21,8 @@ import {
   webhookToRow,
 } from './rows.ts';
 import type { Database } from './schema.ts';
-import { EventRegisteredTwiceError, type FileEntry, type MetadataStore } from './types.ts';
+import type { Transaction } from 'kysely';
+import { EventRegisteredTwiceError, LastAdminError, type FileEntry, type MetadataStore, type Owner, type OwnerChanges } from './types.ts';
 
 /** A unique or primary key violation: SQLite (better-sqlite3) or PostgreSQL (SQLSTATE 23505). */
 function isUniqueViolation(error: unknown): boolean {
@@ -36,12 +38,38 @@ function isUniqueViolation(error: unknown): boolean {
 /** Blob prefixes per purgeBlobs job: a user with 100 k files is purged by many small jobs, not one huge payload. */
 const PURGE_CHUNK = 500;
 
+function isEnabledAdmin(owner: Pick<Owner, 'admin' | 'disabled'>): boolean {
+  return owner.admin && !owner.disabled;
+}
+
+/** The changes that were given: `{admin: undefined}` leaves admin as it is. */
+function definedChanges(changes: OwnerChanges): OwnerChanges {
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as OwnerChanges;
+}
+
 export function createKyselyStore(db: Kysely<Database>, options: { dialect: queue.Dialect } = { dialect: 'sqlite' }): MetadataStore {
   /*
    * A record and the job that processes it are written in one transaction (a transactional outbox):
    * a crash between the two writes would leave a record no job will ever finish. The record's write
    * comes first, so on SQLite the transaction takes the write lock at once, never upgrading a read.
    */
+  /*
+   * The "one enabled administrator remains" rule reads other rows than the one it changes. On
+   * PostgreSQL the owner's row and every enabled administrator's are locked (FOR UPDATE) by one
+   * statement in id order, so that two concurrent demotions wait for each other (never deadlock)
+   * and the second sees the first; SQLite's write transaction is serial already.
+   */
+  async function lockForChange(trx: Transaction<Database>, id: string): Promise<{ current: Owner | undefined; otherAdmins: number }> {
+    let query = trx
+      .selectFrom('owners')
+      .selectAll()
+      .where((eb) => eb.or([eb('id', '=', id), eb.and([eb('admin', '=', 1), eb('disabled', '=', 0)])]))
+      .orderBy('id');
+    if (options.dialect === 'postgres') query = query.forUpdate();
+    const owners = (await query.execute()).map(ownerFromRow);
+    return { current: owners.find((o) => o.id === id), otherAdmins: owners.filter((o) => o.id !== id && isEnabledAdmin(o)).length };
+  }
+
   const store: MetadataStore = {
     async migrate() {
       const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
@@ -54,8 +82,8 @@ export function createKyselyStore(db: Kysely<Database>, options: { dialect: queu
       await db.destroy();
     },
 
-    async createOwner(username, passwordHash) {
-      const row = { id: orderedId(), username, password_hash: passwordHash, created_time: new Date().toISOString() };
+    async createOwner(username, passwordHash, options = {}) {
+      const row = { id: orderedId(), username, password_hash: passwordHash, created_time: new Date().toISOString(), admin: options.admin ? 1 : 0, disabled: 0, token_version: 0 };
       await db.insertInto('owners').values(row).execute();
       return ownerFromRow(row);
     },
@@ -63,9 +91,53 @@ export function createKyselyStore(db: Kysely<Database>, options: { dialect: queu
       const row = await db.selectFrom('owners').selectAll().where('username', '=', username).executeTakeFirst();
       return row && ownerFromRow(row);
     },
+    async getOwner(id) {
+      const row = await db.selectFrom('owners').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && ownerFromRow(row);
+    },
+    async listOwners() {
+      const rows = await db.selectFrom('owners').selectAll().orderBy('created_time').orderBy('id').execute();
+      return rows.map(ownerFromRow);
+    },
     async countOwners() {
       const { total } = await db.selectFrom('owners').select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow();
       return Number(total);
+    },
+    async updateOwner(id, changes) {
+      return db.transaction().execute(async (trx) => {
+        const { current, otherAdmins } = await lockForChange(trx, id);
+        if (!current) return undefined;
+        const next = { ...current, ...definedChanges(changes) };
+        if (isEnabledAdmin(current) && !isEnabledAdmin(next) && otherAdmins === 0) throw new LastAdminError();
+        const revokes = changes.passwordHash !== undefined || (changes.disabled === true && !current.disabled);
+        const row = await trx
+          .updateTable('owners')
+          .set((eb) => ({
+            password_hash: next.passwordHash,
+            admin: next.admin ? 1 : 0,
+            disabled: next.disabled ? 1 : 0,
+            // Incremented by the database, not written from what was read: two concurrent revocations both count.
+            token_version: revokes ? eb('token_version', '+', 1) : eb.ref('token_version'),
+          }))
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return ownerFromRow(row);
+      });
+    },
+    async deleteOwner(id) {
+      return db.transaction().execute(async (trx) => {
+        const { current, otherAdmins } = await lockForChange(trx, id);
+        if (!current) return false;
+        if (isEnabledAdmin(current) && otherAdmins === 0) throw new LastAdminError();
+        // The rows go by cascade; their bytes are purged by jobs queued in this transaction (as for a deleted Leaf user).
+        const batches = await trx.selectFrom('batches').select('id').where('owner_id', '=', id).execute();
+        const files = await trx.selectFrom('files').select('blob_prefix').where('owner_id', '=', id).execute();
+        await trx.deleteFrom('owners').where('id', '=', id).execute();
+        const prefixes = [...batches.map((b) => `${batchBlobPrefix(b.id)}/`), ...files.map((f) => `${f.blob_prefix}/`)];
+        for (let i = 0; i < prefixes.length; i += PURGE_CHUNK) await queue.enqueue(trx, 'purgeBlobs', { prefixes: prefixes.slice(i, i + PURGE_CHUNK) });
+        return true;
+      });
     },
 
     async createUser(user) {
@@ -197,6 +269,10 @@ export function createKyselyStore(db: Kysely<Database>, options: { dialect: queu
     async listFiles(query) {
       const { rows, total } = await listFiles(db, query);
       return { items: rows.map(fileFromRow), total };
+    },
+    async listFileListings(query) {
+      const { rows, total } = await listFileListings(db, query);
+      return { items: rows.map(fileListingFromRow), total };
     },
     async filesOfBatch(batchId) {
       const rows = await db.selectFrom('files').selectAll().where('batch_id', '=', batchId).orderBy('source_key').execute();

@@ -1,6 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { BatchesTable, FailedCallsTable, FilesTable, JobsTable, LeafUsersTable, OwnersTable, WebhooksTable } from './schema.ts';
-import type { Batch, BatchStatus, FailedCall, FileEntry, FileOrigin, FileStatus, Job, JobKind, JobState, LeafUser, Owner, Provider, Webhook, WebhookEvent } from './types.ts';
+import type { Batch, BatchStatus, FailedCall, FileEntry, FileListing, FileOrigin, FileStatus, Job, JobKind, JobState, LeafUser, Owner, Provider, Webhook, WebhookEvent } from './types.ts';
 
 /*
  * Records ↔ rows: the one place where JSON columns are serialized and parsed, where database
@@ -28,7 +28,16 @@ function isoOrNull(value: string | null): string | null {
 }
 
 export function ownerFromRow(row: Selectable<OwnersTable>): Owner {
-  return { id: row.id, username: row.username, passwordHash: row.password_hash, createdTime: row.created_time };
+  return {
+    id: row.id,
+    username: row.username,
+    passwordHash: row.password_hash,
+    createdTime: row.created_time,
+    // PostgreSQL and SQLite both return integers here; Number() also reads a bigint-as-text should a driver send one.
+    admin: Number(row.admin) === 1,
+    disabled: Number(row.disabled) === 1,
+    tokenVersion: Number(row.token_version),
+  };
 }
 
 export function userFromRow(row: Selectable<LeafUsersTable>): LeafUser {
@@ -105,13 +114,35 @@ export function batchChangesToRow(changes: BatchChanges): Partial<Insertable<Bat
 }
 
 export function fileFromRow(row: Selectable<FilesTable>): FileEntry {
+  const { entry } = fileListingFromRow(row);
   return {
-    id: row.id,
+    ...entry,
     ownerId: row.owner_id,
+    startTime: row.start_time,
+    endTime: row.end_time,
+    areaM2: row.area_m2 === null ? null : Number(row.area_m2),
+    sourceKey: row.source_key,
+    blobPrefix: row.blob_prefix,
+    summary: parseOrNull<unknown>(row.summary),
+    units: parseOrNull<Record<string, string>>(row.units),
+  };
+}
+
+/** The columns a served entry is made of (FileListing). */
+export const LISTING_COLUMNS = [
+  'id', 'leaf_user_id', 'batch_id', 'origin', 'provider', 'machine_brand', 'file_format', 'file_name', 'status', 'status_details', 'operation_type',
+  'created_time', 'updated_time', 'size_in_bytes', 'sources', 'summary', 'steps', 'warnings',
+] as const satisfies readonly (keyof FilesTable)[];
+
+/** A row as a page of GET /files serves it: the summary stays the stored JSON text; units and bookkeeping are not read. */
+export function fileListingFromRow(row: Pick<Selectable<FilesTable>, (typeof LISTING_COLUMNS)[number]>): FileListing {
+  const entry: FileListing['entry'] = {
+    id: row.id,
     leafUserId: row.leaf_user_id,
     batchId: row.batch_id,
     origin: row.origin as FileOrigin,
     provider: row.provider,
+    machineBrand: row.machine_brand,
     fileFormat: row.file_format,
     fileName: row.file_name,
     status: row.status as FileStatus,
@@ -119,18 +150,12 @@ export function fileFromRow(row: Selectable<FilesTable>): FileEntry {
     operationType: row.operation_type,
     createdTime: row.created_time,
     updatedTime: row.updated_time,
-    startTime: row.start_time,
-    endTime: row.end_time,
     sizeInBytes: Number(row.size_in_bytes),
-    areaM2: row.area_m2 === null ? null : Number(row.area_m2),
     sources: parse<string[]>(row.sources),
-    summary: parseOrNull<unknown>(row.summary),
-    units: parseOrNull<Record<string, string>>(row.units),
     steps: parse<FileEntry['steps']>(row.steps),
     warnings: parse<string[]>(row.warnings),
-    sourceKey: row.source_key,
-    blobPrefix: row.blob_prefix,
   };
+  return { entry, summaryJson: row.summary };
 }
 
 /** Column of each FileEntry field; `satisfies` makes a new field a compile error until it is mapped. */
@@ -141,6 +166,7 @@ const FILE_COLUMNS = {
   batchId: 'batch_id',
   origin: 'origin',
   provider: 'provider',
+  machineBrand: 'machine_brand',
   fileFormat: 'file_format',
   fileName: 'file_name',
   status: 'status',

@@ -10,6 +10,12 @@ export interface OwnersTable {
   username: string;
   password_hash: string;
   created_time: string;
+  /** 0 or 1: may manage other owners. */
+  admin: number;
+  /** 0 or 1: may not log in, and its tokens are refused. */
+  disabled: number;
+  /** Carried in each token; bumping it revokes every token issued before. */
+  token_version: number;
 }
 
 export interface LeafUsersTable {
@@ -48,6 +54,7 @@ export interface FilesTable {
   batch_id: string | null;
   origin: string;
   provider: string;
+  machine_brand: string | null;
   file_format: string;
   file_name: string;
   status: string;
@@ -121,11 +128,23 @@ export interface JobsTable {
   updated_time: string;
 }
 
+/** Entries per combination of GET /files's categorical filters, kept by triggers on files (migration 0005). */
+export interface FileCountsTable {
+  owner_id: string;
+  leaf_user_id: string;
+  status: string;
+  origin: string;
+  operation_type: string;
+  provider: string;
+  n: number | string;
+}
+
 export interface Database {
   owners: OwnersTable;
   leaf_users: LeafUsersTable;
   batches: BatchesTable;
   files: FilesTable;
+  file_counts: FileCountsTable;
   webhooks: WebhooksTable;
   webhook_events: WebhookEventsTable;
   failed_calls: FailedCallsTable;

@@ -18,6 +18,22 @@ export interface Owner {
   /** scrypt hash: `scrypt$N$r$p$salt$hash` (base64 parts). */
   passwordHash: string;
   createdTime: string;
+  /** May manage the other owners (the first owner of an installation is). */
+  admin: boolean;
+  /** May not log in; its tokens are refused. Its data stays. */
+  disabled: boolean;
+  /** Carried in each token; a new password or disabling the owner bumps it, which revokes every token issued before. */
+  tokenVersion: number;
+}
+
+export type OwnerChanges = Partial<Pick<Owner, 'passwordHash' | 'disabled' | 'admin'>>;
+
+/** updateOwner's or deleteOwner's refusal: the change would leave no enabled administrator to manage the owners. */
+export class LastAdminError extends Error {
+  constructor() {
+    super('At least one enabled administrator must remain');
+    this.name = 'LastAdminError';
+  }
 }
 
 /** A Leaf user: one grower or customer of an API owner (§12). */
@@ -64,7 +80,10 @@ export interface FileEntry {
   leafUserId: string;
   batchId: string | null;
   origin: FileOrigin;
+  /** One of Leaf's provider values (PROVIDERS): the upload's, or the one its format belongs to. */
   provider: string;
+  /** The machine brand the file names (ISOXML's task controller manufacturer), when it is not a Leaf provider value itself. */
+  machineBrand: string | null;
   fileFormat: string;
   fileName: string;
   status: FileStatus;
@@ -89,6 +108,17 @@ export interface FileEntry {
   /** Blob key prefix of the outputs: `<prefix>/raw.geojson`, `standard.geojson`, ... */
   blobPrefix: string;
 }
+
+/**
+ * A file entry as a page of GET /files reads it: the record without its units, and its summary as
+ * the JSON text stored, so that a page is written without parsing and re-encoding every summary.
+ */
+export interface FileListing {
+  entry: Omit<FileEntry, ListingOmits>;
+  summaryJson: string | null;
+}
+/** What a served entry does not show: its units (a route of their own), and the store's own bookkeeping and filter columns. */
+export type ListingOmits = 'summary' | 'units' | 'ownerId' | 'sourceKey' | 'blobPrefix' | 'startTime' | 'endTime' | 'areaM2';
 
 export interface FileQuery {
   ownerId: string;
@@ -176,9 +206,25 @@ export interface MetadataStore {
   migrate(): Promise<void>;
   close(): Promise<void>;
 
-  createOwner(username: string, passwordHash: string): Promise<Owner>;
+  /** A new owner (not an administrator unless `admin`); rejects a username already taken (unique). */
+  createOwner(username: string, passwordHash: string, options?: { admin?: boolean }): Promise<Owner>;
   findOwnerByUsername(username: string): Promise<Owner | undefined>;
+  getOwner(id: string): Promise<Owner | undefined>;
+  /** Every owner, oldest first. */
+  listOwners(): Promise<Owner[]>;
   countOwners(): Promise<number>;
+  /**
+   * Changes an owner. A new password hash, or disabling it, bumps its tokenVersion in the same
+   * statement (revoking its tokens). Throws LastAdminError, writing nothing, when the change would
+   * leave no enabled administrator. Undefined when there is no such owner.
+   */
+  updateOwner(id: string, changes: OwnerChanges): Promise<Owner | undefined>;
+  /**
+   * Deletes an owner with everything it owns (its Leaf users, batches, files, webhooks: cascades)
+   * and, in the same transaction, queues `purgeBlobs` jobs for their stored bytes. Throws
+   * LastAdminError for the last enabled administrator; false when there is no such owner.
+   */
+  deleteOwner(id: string): Promise<boolean>;
 
   createUser(user: Omit<LeafUser, 'id' | 'createdTime'>): Promise<LeafUser>;
   getUser(ownerId: string, id: string): Promise<LeafUser | undefined>;
@@ -215,6 +261,8 @@ export interface MetadataStore {
   upsertFile(file: FileEntry): Promise<FileEntry>;
   getFile(ownerId: string, id: string): Promise<FileEntry | undefined>;
   listFiles(query: FileQuery): Promise<{ items: FileEntry[]; total: number }>;
+  /** The same page as listFiles, ready to serve (FileListing). */
+  listFileListings(query: FileQuery): Promise<{ items: FileListing[]; total: number }>;
   filesOfBatch(batchId: string): Promise<FileEntry[]>;
   updateFile(id: string, changes: Partial<FileEntry>): Promise<void>;
   /**

@@ -118,7 +118,9 @@ describe('API flow on the ISOXML sample', () => {
     const list = async (query: string) => {
       const response = await client.request('GET', `${BASE}/files?${query}`);
       assert.equal(response.status, 200, query);
-      return { items: (await response.json()) as FileEntry[], total: Number(response.headers.get('x-total-count')), link: response.headers.get('link') ?? '' };
+      // Leaf's documented body: the entries under `operations`.
+      const body = (await response.json()) as { operations: FileEntry[] };
+      return { items: body.operations, total: Number(response.headers.get('x-total-count')), link: response.headers.get('link') ?? '' };
     };
     const all = await list(`leafUserId=${userId}&sort=createdTime,asc&sort=id`);
     assert.equal(all.total, count);
@@ -168,14 +170,15 @@ describe('API flow on the ISOXML sample', () => {
     assert.equal(((await bad.json()) as { status: number }).status, 400);
   });
 
-  it('serves a file entry with absolute download links', async () => {
+  it('serves a file entry with absolute links: signed plain links, bearer download* links', async () => {
     const file = await client.json<FileEntry>('GET', `${BASE}/files/${files[0]!.id}`);
     assert.ok(batches.some((b) => b.id === file.batchId), 'the entry names the upload it came from');
     assert.equal(file.fileFormat, direct.report.operations[0]!.fileFormat);
     assert.deepEqual(file.sources, []);
-    for (const link of ['standardGeojson', 'downloadStandardGeojson', 'downloadRawGeojson', 'downloadOriginalFile', 'downloadNormalizedGeojson'] as const) {
+    for (const link of ['downloadStandardGeojson', 'downloadRawGeojson', 'downloadOriginalFile', 'downloadNormalizedGeojson'] as const) {
       assert.ok(file[link]?.startsWith(`${server.url}${BASE}/files/${file.id}/download/`), `${link}: ${file[link]}`);
     }
+    assert.match(file.standardGeojson ?? '', new RegExp(`^${server.url}${BASE}/files/${file.id}/signed/\\d+/[\\w-]{43}/standardGeojson$`));
   });
 
   it('serves summary, units, images and status; totalArea agrees with a direct conversion', async () => {
@@ -194,11 +197,12 @@ describe('API flow on the ISOXML sample', () => {
     const expectedImages = JSON.parse((await direct.output(0, 'images.json')).toString()) as { property: string; url: string }[];
     assert.deepEqual(images.map((i) => i.property), expectedImages.map((i) => i.property));
     assert.ok(images.length > 0);
-    assert.equal(images[0]!.url, `${server.url}${BASE}/files/${id}/${expectedImages[0]!.url}`);
-    const png = await fetch(images[0]!.url, { headers: client.headers(), signal: AbortSignal.timeout(15_000) });
+    // `url` is a signed link to the image; it opens without the bearer token.
+    assert.ok(images[0]!.url.startsWith(`${server.url}${BASE}/files/${id}/signed/`) && images[0]!.url.endsWith(`/${expectedImages[0]!.url}`), images[0]!.url);
+    const png = await fetch(images[0]!.url, { signal: AbortSignal.timeout(15_000) });
     assert.equal(png.headers.get('content-type'), 'image/png');
     assert.deepEqual(Buffer.from(await png.arrayBuffer()), await direct.output(0, expectedImages[0]!.url));
-    const aux = await fetch(images[0]!.auxUrl, { headers: client.headers(), signal: AbortSignal.timeout(15_000) });
+    const aux = await fetch(images[0]!.auxUrl, { signal: AbortSignal.timeout(15_000) });
     assert.match(await aux.text(), /<GeoTransform>/);
     const steps = await client.json<Record<string, { status: string; message: string }>>('GET', `${BASE}/files/${id}/status`);
     for (const step of ['originalFile', 'rawGeojson', 'normalizedGeojson', 'standardGeojson', 'summary', 'units', 'propertiesPNGs', 'zippedPNGs', 'filteredGeojson']) assert.equal(steps[step]?.status, 'processed', step);

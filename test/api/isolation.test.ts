@@ -63,9 +63,14 @@ it('bob cannot upload for alice’s user (404) nor merge her files (400)', async
 });
 
 it('bob’s lists are empty, and his webhook may use the event alice subscribed', async () => {
-  for (const path of ['/services/usermanagement/api/users', '/services/operations/api/batch', '/services/operations/api/files', `/services/operations/api/files?leafUserId=${a.user}`]) {
+  for (const [path, empty] of [
+    ['/services/usermanagement/api/users', []],
+    ['/services/operations/api/batch', []],
+    ['/services/operations/api/files', { operations: [] }],
+    [`/services/operations/api/files?leafUserId=${a.user}`, { operations: [] }],
+  ] as const) {
     const response = await bob.request('GET', path);
-    assert.deepEqual(await response.json(), [], path);
+    assert.deepEqual(await response.json(), empty, path);
     assert.equal(response.headers.get('x-total-count'), '0', path);
   }
   assert.deepEqual(await bob.json('GET', '/services/alerts/api/alerts/webhooks'), []);

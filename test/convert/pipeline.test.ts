@@ -26,9 +26,10 @@ test('harvest: derived area, masses, volumes and dry values, in imperial units',
     const result = await convertOperation(source, dir, { units: 'imperial' });
     assert.equal(result.status, 'processed', result.statusDetails);
     assert.equal(result.pointCount, 5);
-    // Point 1 has area 0 → wetMass 0 fails "wetMass GT 0"; point 5 has work state off.
+    // Point 1 has area 0 → wetMass 0 fails "wetMass GT 0"; point 5 has work state off, so no width
+    // works there: area 0, wetMass 0, and the same rule removes it first.
     assert.equal(result.keptCount, 3);
-    assert.deepEqual(result.removedBy, { 'wetMass GT 0': 1, 'recordingStatus EQ On': 1 });
+    assert.deepEqual(result.removedBy, { 'wetMass GT 0': 2 });
 
     const standard = await readJson<{ features: Feature[] }>(join(dir, 'standard.geojson'));
     assert.equal(standard.features.length, 3);
@@ -36,7 +37,8 @@ test('harvest: derived area, masses, volumes and dry values, in imperial units',
     assert.equal(p.timestamp, '2020-01-02T10:00:01.000Z');
     assert.ok(Math.abs((p.distance as number) - 10 / 0.3048) < 1e-4, `distance ${p.distance}`);
     assert.equal(p.heading, 0);
-    assert.equal(p.area, 60);
+    // Imperial converts per-point area too: 60 m² / 0.3048² = 645.834625 ft².
+    assert.ok(Math.abs((p.area as number) - 60 / 0.3048 ** 2) < 1e-5, `area ${p.area}`);
     assert.ok(Math.abs((p.equipmentWidth as number) - 6 / 0.3048) < 1e-5);
     assert.ok(Math.abs((p.wetMass as number) - 132.277357) < 1e-5);
     assert.ok(Math.abs((p.wetVolume as number) - 2.362096) < 1e-5);
@@ -56,18 +58,22 @@ test('harvest: derived area, masses, volumes and dry values, in imperial units',
     assert.equal(s.totalWetMass!.unit, 'lb');
     assert.ok(Math.abs(s.totalWetVolume!.value - 3 * 2.362096) < 1e-4);
     assert.equal(s.harvestMoisture!.avg, 20);
-    assert.equal(s.startTime as unknown, '2020-01-02T10:00:01.000Z');
-    assert.equal(s.endTime as unknown, '2020-01-02T10:00:03.000Z');
+    // The span of the operation: its first and last points, whatever cleanup removed.
+    assert.equal(s.startTime as unknown, '2020-01-02T10:00:00.000Z');
+    assert.equal(s.endTime as unknown, '2020-01-02T10:00:04.000Z');
     assert.equal(summary.geometry.type, 'MultiPolygon');
 
     const units = await readJson<Record<string, string>>(join(dir, 'units.json'));
     assert.deepEqual(
       { area: units.area, wetMass: units.wetMass, wetVolume: units.wetVolume, wetMassPerArea: units.wetMassPerArea, speed: units.speed, harvestMoisture: units.harvestMoisture },
-      { area: 'm2', wetMass: 'lb', wetVolume: 'bu', wetMassPerArea: 'lb/ac', speed: 'ft/s', harvestMoisture: 'percentage' },
+      { area: 'ft2', wetMass: 'lb', wetVolume: 'bu', wetMassPerArea: 'lb/ac', speed: 'ft/s', harvestMoisture: 'percentage' },
     );
     const status = await readJson<Record<string, { status: string }>>(join(dir, 'status.json'));
     assert.equal(status.standardGeojson!.status, 'processed');
-    for (const step of ['propertiesPNGs', 'zippedPNGs', 'filteredGeojson']) assert.equal(status[step]!.status, 'processed', step);
+    for (const step of ['propertiesPNGs', 'zippedPNGs']) assert.equal(status[step]!.status, 'processed', step);
+    // Five seconds of harvest are all inside Yield Editor's start-of-pass delay (4 s) or removed by cleanup:
+    // the filtered layer is empty, and its step says so while the file stays processed.
+    assert.equal(status.filteredGeojson!.status, 'failed');
     // One straight pass: the covered area is the swept area (no overlap), in the summary's area unit.
     const extras = summary.properties as unknown as { coveredArea: { value: number; unit: string }; totalArea: { value: number; unit: string } };
     assert.equal(extras.coveredArea.unit, extras.totalArea.unit);
@@ -99,11 +105,25 @@ test('a planting without a seed rate fails with the missing property named', () 
     assert.deepEqual(status.summary, { status: 'failed', message: 'skipped' });
   }));
 
-test('when every point is removed the cleanup step fails as Leaf words it', () =>
+test('when every point is removed by cleanup the file stays processed with its raw, normalized outputs and totals', () =>
   withTempDir(async (dir) => {
     const points = harvestPoints().map((p) => ({ ...p, values: { ...p.values, work: 0 } }));
     const result = await convertOperation(fakeSource({ operationType: 'harvested', columns: HARVEST_COLUMNS, crop: 'corn' }, points), dir, { units: 'default' });
-    assert.equal(result.statusDetails, 'cleanupGeojson: no points passed the filter');
+    assert.equal(result.status, 'processed', result.statusDetails);
+    assert.equal(result.keptCount, 0);
+    const status = await readJson<Record<string, { status: string; message: string }>>(join(dir, 'status.json'));
+    assert.equal(status.normalizedGeojson!.status, 'processed');
+    assert.equal(status.cleanupGeojson!.status, 'failed');
+    // Work state off everywhere: no width works, so every point has wetMass 0.
+    assert.equal(status.cleanupGeojson!.message, "no point passed Leaf's cleanup rules (wetMass GT 0: 5); the totals and the unfiltered layers are kept");
+    assert.equal(status.summary!.status, 'processed');
+    assert.equal(status.filteredGeojson!.status, 'failed');
+    const normalized = await readJson<{ features: Feature[] }>(join(dir, 'normalized.geojson'));
+    assert.equal(normalized.features.length, 5);
+    assert.ok(normalized.features.every((f) => f.properties.workingWidth === 0 && f.properties.area === 0));
+    const summary = await readJson<{ properties: Record<string, { value: number; unit: string }> }>(join(dir, 'summary.json'));
+    assert.equal(summary.properties.totalArea!.value, 0);
+    assert.equal(summary.properties.totalWetMass!.value, 0);
   }));
 
 test('no crop: harvest still converts, without volumes, with a warning', () =>

@@ -109,12 +109,23 @@ test('CCI forage harvester: 19 harvest operations whose figures match the oracle
       const counted = counter.max - counter.min;
       assert.ok(Math.abs(workedHa - counted) <= Math.max(0.05 * counted, 0.08), `${op.dir} worked area ${workedHa} ha vs counter ${counted} ha`);
 
-      // Leaf's totalArea is the area of the cleaned points, and the total mass their sum.
-      const standardArea = standard.reduce((a, f) => a + (f.properties.area as number), 0);
-      near(summary.totalArea!.value, standardArea, 1e-6, `${op.dir} totalArea`);
+      // Totals describe the ground worked, before cleaning: every normalized point's area (0 with the
+      // work state off) and mass; the cleaned layer is a subset of it.
+      const normalizedArea = normalized.reduce((a, f) => a + (f.properties.area as number), 0);
+      near(summary.totalArea!.value, normalizedArea, 1e-6, `${op.dir} totalArea`);
       assert.equal(summary.totalArea!.unit, 'm2');
-      const standardMass = standard.reduce((a, f) => a + (f.properties.wetMass as number), 0);
-      near(summary.totalWetMass!.value, standardMass, 1e-6, `${op.dir} totalWetMass`);
+      near(workedHa * 10_000, normalizedArea, 1e-6, `${op.dir} area = area while the work state is on`);
+      const normalizedMass = normalized.reduce((a, f) => a + (f.properties.wetMass as number), 0);
+      near(summary.totalWetMass!.value, normalizedMass, 1e-6, `${op.dir} totalWetMass`);
+      assert.ok(standard.length < normalized.length);
+
+      // The reconciliation block quotes the machine's counters as the oracle reads them (growth over the log).
+      const rows = (summary as unknown as { reconciliation: { quantity: string; machine: { value: number; unit: string }; furrow: { value: number }; differencePercent: number }[] }).reconciliation;
+      const row = (q: string) => rows.find((r) => r.quantity === q)!;
+      near(row('area').machine.value, counted * 10_000, 1e-9, `${op.dir} machine area`);
+      near(row('yieldMass').machine.value, (oracleValue(log, '005A').max - oracleValue(log, '005A').min) * 1000, 1e-6, `${op.dir} machine yield mass`);
+      // Furrow's grain is the mass flow sensor's over each record's interval: within 1 % of the machine's yield counter.
+      assert.ok(Math.abs(row('yieldMass').differencePercent) < 1, `${op.dir} yield mass ${row('yieldMass').differencePercent} %`);
     }
     assert.equal(checked, 17);
   } finally {

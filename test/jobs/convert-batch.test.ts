@@ -51,7 +51,9 @@ test('the Kverneland sample: batch PROCESSED, one processed planted file with th
     assert.equal(file!.origin, 'uploaded');
     assert.equal(file!.fileFormat, 'ISO11783');
     assert.equal(file!.fileName, 'single-dpd.zip');
-    assert.equal(file!.provider, 'Kverneland Group Mechatronics', 'provider Other: the detected one');
+    // Uploaded as Other: ISOXML is an open format and the brand is not a Leaf provider, so Other; the brand beside it.
+    assert.equal(file!.provider, 'Other');
+    assert.equal(file!.machineBrand, 'Kverneland Group Mechatronics', 'the TaskControllerManufacturer of the sample');
     assert.equal(file!.sizeInBytes, batch.size);
     assert.equal(file!.id, fileIdFor(batch.id, file!.sourceKey));
     assert.deepEqual(parseSourceKey(file!.sourceKey), { datasetRoot: 'TASKDATA.XML', operationId: 'TSK1-planted' });

@@ -13,9 +13,10 @@ test('operation types are Leaf\'s four', () => {
 
 test('the catalogue lists leaf-api.md §4.2\'s properties in its order', () => {
   // 16 common + 15 planted + 3 applied + 12 harvested + 3 tillage = 49 names; `crop` and `variety`
-  // appear once although §4.2 lists them under several types.
+  // appear once although §4.2 lists them under several types. Plus Furrow's `workingWidth` (the width
+  // of the sections that are on) beside `equipmentWidth`: 50.
   const expected = [
-    'timestamp', 'area', 'distance', 'heading', 'elevation', 'operationType', 'originalOperationType', 'equipmentWidth',
+    'timestamp', 'area', 'distance', 'heading', 'elevation', 'operationType', 'originalOperationType', 'equipmentWidth', 'workingWidth',
     'recordingStatus', 'speed', 'machinery', 'sectionId', 'xOffset', 'yOffset', 'implementOffset', 'fuelUsed',
     'crop', 'seedRate', 'variety', 'seedRateTarget', 'seedDepth', 'productIndex', 'downForce', 'downForceMargin',
     'singulation', 'skips', 'doubles', 'groundContact', 'spacingVariation', 'seedSpacing', 'rideQuality',
@@ -24,7 +25,7 @@ test('the catalogue lists leaf-api.md §4.2\'s properties in its order', () => {
     'dryVolume', 'dryVolumePerArea', 'cropFlow', 'proteinPercentage', 'samplingInterval',
     'tillageDepthTarget', 'tillageDepthActual', 'tillType',
   ];
-  assert.equal(expected.length, 49);
+  assert.equal(expected.length, 50);
   assert.deepEqual([...PROPERTIES.keys()], expected);
   assert.ok(isStandardProperty('wetMass'));
   assert.equal(isStandardProperty('yieldVolume'), false); // Leaf's 2020 name, §5
@@ -74,7 +75,8 @@ test('imperial matches Leaf\'s harvested and tillage units samples (§5), except
   // Speed is ft/s in IMPERIAL per §5's table; the samples' mi/hr is a DEFAULT pass-through.
   const harvested: Partial<Record<StandardProperty, [string, string]>> = {
     elevation: ['ft', 'm'],
-    area: ['m2', 'm2'],
+    // Leaf's samples show m² (a DEFAULT pass-through); IMPERIAL converts per-point area as it converts the rest.
+    area: ['ft2', 'm2'],
     harvestMoisture: ['percentage', 'percentage'],
     wetMass: ['lb', 'kg'],
     dryMass: ['lb', 'kg'],
@@ -132,9 +134,9 @@ test('default keeps readable source units and makes controller units readable', 
   assert.equal(targetUnit('harvestMoisture', 'default', '%'), 'percentage');
   assert.equal(targetUnit('cropFlow', 'default', 'mg/s'), 'kg/s');
   assert.equal(targetUnit('fuelUsed', 'default', 'ml'), 'L');
-  // Per-point area is m² in every Leaf units sample, whatever the source.
+  // Per-point area is m² in every Leaf units sample (DEFAULT), whatever the source; IMPERIAL gives ft².
   assert.equal(targetUnit('area', 'default', 'ft2'), 'm2');
-  assert.equal(targetUnit('area', 'imperial', 'm2'), 'm2');
+  assert.equal(targetUnit('area', 'imperial', 'm2'), 'ft2');
 });
 
 test('targetUnit refuses a source unit of the wrong dimension', () => {

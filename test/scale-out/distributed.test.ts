@@ -139,11 +139,11 @@ test('2 API and 3 worker processes: 30 uploads, a worker killed mid-conversion, 
 
     // One file entry per operation of each upload, with distinct ids.
     for (const [i, batch] of batches.entries()) {
-      const files = await clients[(i + 1) % 2]!.json<{ id: string; batchId: string }[]>('GET', `${BASE}/files?batchId=${batch.id}&size=100`);
+      const { operations: files } = await clients[(i + 1) % 2]!.json<{ operations: { id: string; batchId: string }[] }>('GET', `${BASE}/files?batchId=${batch.id}&size=100`);
       assert.equal(files.length, batch.operations, `batch ${i}: ${files.length} entries for ${batch.operations} operations`);
       assert.equal(new Set(files.map((f) => f.id)).size, files.length);
     }
-    const all = await clients[0]!.json<unknown[]>('GET', `${BASE}/files?size=100&page=0`);
+    const { operations: all } = await clients[0]!.json<{ operations: unknown[] }>('GET', `${BASE}/files?size=100&page=0`);
     const total = batches.reduce((n, b) => n + b.operations, 0);
     assert.ok(all.length === Math.min(100, total));
 

@@ -17,7 +17,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
 
   app.post(
     '/webhooks',
-    { schema: { tags, summary: 'Register a webhook', body: NewWebhook, response: { 200: WebhookJson, ...problemResponses } } },
+    { schema: { tags, operationId: 'createWebhook', summary: 'Register a webhook', body: NewWebhook, response: { 200: WebhookJson, ...problemResponses } } },
     async (request) => {
       const owner = ownerOf(request);
       const { events, name, secret, url } = request.body;
@@ -35,16 +35,16 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
     },
   );
 
-  app.get('/webhooks', { schema: { tags, summary: 'List webhooks', response: { 200: Type.Array(WebhookJson), ...problemResponses } } }, async (request) =>
+  app.get('/webhooks', { schema: { tags, operationId: 'listWebhooks', summary: 'List webhooks', response: { 200: Type.Array(WebhookJson), ...problemResponses } } }, async (request) =>
     (await store.listWebhooks(ownerOf(request).id)).map(webhookJson),
   );
 
-  app.get('/webhooks/failed-calls', { schema: { tags, summary: 'Deliveries that failed', response: { 200: FailedCallsJson, ...problemResponses } } }, async (request) => {
+  app.get('/webhooks/failed-calls', { schema: { tags, operationId: 'listFailedCalls', summary: 'Deliveries that failed', response: { 200: FailedCallsJson, ...problemResponses } } }, async (request) => {
     const owner = ownerOf(request);
     return { items: (await store.listFailedCalls(owner.id)).map((c) => failedCallJson(c, owner.username)) };
   });
 
-  app.get('/webhooks/:id', { schema: { tags, summary: 'Get a webhook', params: IdParams, response: { 200: WebhookJson, ...problemResponses } } }, async (request) => {
+  app.get('/webhooks/:id', { schema: { tags, operationId: 'getWebhook', summary: 'Get a webhook', params: IdParams, response: { 200: WebhookJson, ...problemResponses } } }, async (request) => {
     const webhook = await store.getWebhook(ownerOf(request).id, request.params.id);
     if (!webhook) throw notFound('Webhook');
     return webhookJson(webhook);
@@ -52,7 +52,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
 
   app.delete(
     '/webhooks/:id',
-    { schema: { tags, summary: 'Delete a webhook', params: IdParams, response: { 204: Type.Null({ description: 'deleted' }), ...problemResponses } } },
+    { schema: { tags, operationId: 'deleteWebhook', summary: 'Delete a webhook', params: IdParams, response: { 204: Type.Null({ description: 'deleted' }), ...problemResponses } } },
     async (request, reply) => {
       if (!(await store.deleteWebhook(ownerOf(request).id, request.params.id))) throw notFound('Webhook');
       return reply.code(204).send(null);

@@ -22,7 +22,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
     {
       schema: {
         tags,
-        summary: 'Upload a zip of machine data',
+        operationId: 'uploadBatch', summary: 'Upload a zip of machine data',
         description:
           'multipart/form-data with the zip in the part `file`. `leafUserId` and `provider` come as query parameters, or as form fields placed before the file part. The zip is stored durably before the answer; conversion runs in the background.',
         consumes: ['multipart/form-data'],
@@ -40,7 +40,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
 
   app.get(
     '/batch',
-    { schema: { tags, summary: 'List uploads', querystring: Type.Object(PagingQuery), response: { 200: Type.Array(BatchJson), ...problemResponses } } },
+    { schema: { tags, operationId: 'listBatches', summary: 'List uploads', querystring: Type.Object(PagingQuery), response: { 200: Type.Array(BatchJson), ...problemResponses } } },
     async (request, reply) => {
       const { page, size } = paging(request.query);
       const { items, total } = await store.listBatches(ownerOf(request).id, page, size);
@@ -49,7 +49,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
     },
   );
 
-  app.get('/batch/:id', { schema: { tags, summary: 'Get an upload and its file ids', params: IdParams, response: { 200: BatchJson, ...problemResponses } } }, async (request) => {
+  app.get('/batch/:id', { schema: { tags, operationId: 'getBatch', summary: 'Get an upload and its file ids', params: IdParams, response: { 200: BatchJson, ...problemResponses } } }, async (request) => {
     const batch = await store.getBatch(ownerOf(request).id, request.params.id);
     if (!batch) throw notFound('Batch');
     return batchJson(batch, { files: await store.filesOfBatch(batch.id) });
@@ -57,7 +57,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
 
   app.get(
     '/batch/:id/status',
-    { schema: { tags, summary: 'File ids of an upload grouped by processing state', params: IdParams, response: { 200: BatchStatusJson, ...problemResponses } } },
+    { schema: { tags, operationId: 'getBatchStatus', summary: 'File ids of an upload grouped by processing state', params: IdParams, response: { 200: BatchStatusJson, ...problemResponses } } },
     async (request) => {
       const batch = await store.getBatch(ownerOf(request).id, request.params.id);
       if (!batch) throw notFound('Batch');
@@ -67,7 +67,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
 
   app.put(
     '/batch/:id/retry',
-    { schema: { tags, summary: 'Process an upload again', params: IdParams, response: { 200: BatchJson, ...problemResponses } } },
+    { schema: { tags, operationId: 'retryBatch', summary: 'Process an upload again', params: IdParams, response: { 200: BatchJson, ...problemResponses } } },
     async (request) => {
       const ownerId = ownerOf(request).id;
       // The store resets the status and queues the job in one transaction, and only for a finished batch:

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { IMAGE_FILES } from '../../convert/render/property-rasters.ts';
+import type { FileEntry } from '../../store/types.ts';
 import { Type } from 'typebox';
 import { ownerOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -58,6 +60,58 @@ export async function redirectToBlob(deps: ApiDeps, reply: FastifyReply, key: st
   return true;
 }
 
+/** Streams an output of `file` (or redirects to S3), honouring one byte range: what the download route and the signed links answer. */
+export async function sendDownload(deps: ApiDeps, request: FastifyRequest, reply: FastifyReply, file: FileEntry, what: Download): Promise<FastifyReply> {
+  const key = downloadKey(file, what);
+  const size = key === undefined ? undefined : await deps.blobs.size(key);
+  if (key === undefined || size === undefined) throw notFound(`${what} of this file`);
+  const disposition = contentDisposition(attachmentName(file.fileName, file.id, what));
+  const range = parseRange(request.headers.range, size);
+  // An unsatisfiable range is answered here even when redirecting: the size is known already, and the client gets the API's problem, not S3's XML.
+  if (range.kind !== 'unsatisfiable' && (await redirectToBlob(deps, reply, key, { contentDisposition: disposition, contentType: CONTENT_TYPES[what] }))) return reply;
+  reply.header('Accept-Ranges', 'bytes').header('Content-Disposition', disposition);
+  if (range.kind === 'unsatisfiable') {
+    reply.header('Content-Range', `bytes */${size}`);
+    return sendProblem(request, reply, 416, `The file has ${size} bytes`);
+  }
+  reply.type(CONTENT_TYPES[what]);
+  if (range.kind === 'partial') {
+    reply.code(206).header('Content-Range', `bytes ${range.start}-${range.end}/${size}`).header('Content-Length', range.end - range.start + 1);
+    return reply.send(await deps.blobs.get(key, { start: range.start, end: range.end }));
+  }
+  reply.header('Content-Length', size);
+  return reply.send(await deps.blobs.get(key));
+}
+
+/** Image file names: `<property>.png` and its `.png.aux.xml` georeference. */
+export const ImageName = Type.String({ pattern: '^[A-Za-z]+\\.png(\\.aux\\.xml)?$' });
+
+/** The 200 of an image route, for the OpenAPI document. */
+export const imageResponse = { description: 'the image', content: { 'image/png': { schema: { type: 'string', format: 'binary' } }, 'application/xml': { schema: { type: 'string' } } } };
+
+/** Sends one PNG map of `file` or its georeference (or redirects to S3). */
+export async function sendImage(deps: ApiDeps, reply: FastifyReply, file: FileEntry, name: string): Promise<FastifyReply> {
+  const key = `${file.blobPrefix}/${IMAGE_FILES.folder}/${name}`;
+  const size = await deps.blobs.size(key);
+  if (size === undefined) throw notFound('Image');
+  const contentType = name.endsWith('.png') ? 'image/png' : 'application/xml';
+  // Shown inline (no Content-Disposition): map viewers load these by URL.
+  if (await redirectToBlob(deps, reply, key, { contentType })) return reply;
+  reply.type(contentType).header('Content-Length', size);
+  return reply.send(await deps.blobs.get(key));
+}
+
+/** The parameters of the download route. */
+export const DownloadParams = Type.Object({ id: FileParams.properties.id, what: Type.Enum([...DOWNLOADS]) });
+
+/** The answers of a download, for the OpenAPI document. */
+export const downloadResponses = {
+  200: { description: 'the whole file', content: { 'application/geo+json': { schema: { type: 'string', format: 'binary' } }, 'application/zip': { schema: { type: 'string', format: 'binary' } } } },
+  206: { description: 'the requested byte range', content: { 'application/geo+json': { schema: { type: 'string', format: 'binary' } } } },
+  ...redirectResponse,
+  416: problemResponse('Range Not Satisfiable: the range starts past the end'),
+};
+
 /** GET /files/{id}/download/{what}: outputs streamed from the blob store, byte ranges honoured (resumable downloads of large GeoJSON), or a redirect to S3 (redirectToBlob). */
 export const downloadRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
   app.get(
@@ -65,42 +119,18 @@ export const downloadRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = asyn
     {
       schema: {
         tags: ['files'],
+        operationId: 'downloadFileOutput',
         summary: 'Download an output or the original upload',
         description:
-          'Supports a single `Range: bytes=…` request (206, or 416 when it starts past the end). With FURROW_S3_PRESIGN_SECONDS set, answers 302 to a pre-signed S3 URL instead (Range requests too: S3 honours the Range header there).',
-        params: Type.Object({ id: FileParams.properties.id, what: Type.Enum([...DOWNLOADS]) }),
-        response: {
-          200: { description: 'the whole file', content: { 'application/geo+json': { schema: { type: 'string', format: 'binary' } }, 'application/zip': { schema: { type: 'string', format: 'binary' } } } },
-          206: { description: 'the requested byte range', content: { 'application/geo+json': { schema: { type: 'string', format: 'binary' } } } },
-          ...redirectResponse,
-          416: problemResponse('Range Not Satisfiable: the range starts past the end'),
-          ...problemResponses,
-        },
+          'Needs the bearer token (the entry\'s `download*` links). Supports a single `Range: bytes=…` request (206, or 416 when it starts past the end). With FURROW_S3_PRESIGN_SECONDS set, answers 302 to a pre-signed S3 URL instead (Range requests too: S3 honours the Range header there).',
+        params: DownloadParams,
+        response: { ...downloadResponses, ...problemResponses },
       },
     },
     async (request, reply) => {
-      const { id, what } = request.params;
-      const file = await deps.store.getFile(ownerOf(request).id, id);
+      const file = await deps.store.getFile(ownerOf(request).id, request.params.id);
       if (!file) throw notFound('File');
-      const key = downloadKey(file, what);
-      const size = key === undefined ? undefined : await deps.blobs.size(key);
-      if (key === undefined || size === undefined) throw notFound(`${what} of this file`);
-      const disposition = contentDisposition(attachmentName(file.fileName, file.id, what));
-      const range = parseRange(request.headers.range, size);
-      // An unsatisfiable range is answered here even when redirecting: the size is known already, and the client gets the API's problem, not S3's XML.
-      if (range.kind !== 'unsatisfiable' && (await redirectToBlob(deps, reply, key, { contentDisposition: disposition, contentType: CONTENT_TYPES[what] }))) return reply;
-      reply.header('Accept-Ranges', 'bytes').header('Content-Disposition', disposition);
-      if (range.kind === 'unsatisfiable') {
-        reply.header('Content-Range', `bytes */${size}`);
-        return sendProblem(request, reply, 416, `The file has ${size} bytes`);
-      }
-      reply.type(CONTENT_TYPES[what]);
-      if (range.kind === 'partial') {
-        reply.code(206).header('Content-Range', `bytes ${range.start}-${range.end}/${size}`).header('Content-Length', range.end - range.start + 1);
-        return reply.send(await deps.blobs.get(key, { start: range.start, end: range.end }));
-      }
-      reply.header('Content-Length', size);
-      return reply.send(await deps.blobs.get(key));
+      return sendDownload(deps, request, reply, file, request.params.what);
     },
   );
 };

@@ -1,26 +1,28 @@
 import { Type, type Static } from 'typebox';
 import { STEPS } from '../../convert/status.ts';
 import { OPERATION_TYPES } from '../../model/operations.ts';
-import { FILE_SORT_FIELDS } from '../../store/types.ts';
+import { FILE_SORT_FIELDS, PROVIDERS } from '../../store/types.ts';
 import { PagingQuery } from '../paging.ts';
 import { Uuid } from '../batches/schemas.ts';
 
 export const FILE_STATUSES = ['processed', 'processing', 'failed'] as const;
 export const FILE_ORIGINS = ['provider', 'automerged', 'merged', 'uploaded'] as const;
 
-/** Outputs a file entry links to: `<name>` and `download<Name>` (Leaf's two URL forms, here the same Bearer-protected route). */
-export const LINKED_OUTPUTS = ['originalFile', 'rawGeojson', 'normalizedGeojson', 'standardGeojson', 'filteredGeojson'] as const;
-/** Everything the download route serves: the linked outputs, and Furrow's extras (every point with the filter that removed it, coverage polygons, all PNGs zipped). */
-export const DOWNLOADS = [...LINKED_OUTPUTS, 'summary', 'annotatedGeojson', 'coverageGeojson', 'coverageFlatGeobuf', 'zippedPNGs'] as const;
+/**
+ * Outputs a file entry links to, in Leaf's two forms: `<name>`, a signed expiring URL that opens
+ * without a token (as Leaf's plain links did), and `download<Name>`, the download route that needs
+ * the bearer token.
+ */
+export const LINKED_OUTPUTS = ['originalFile', 'rawGeojson', 'normalizedGeojson', 'standardGeojson', 'filteredGeojson', 'zippedPNGs'] as const;
+export type LinkedOutput = (typeof LINKED_OUTPUTS)[number];
+/** Everything the download route serves: the linked outputs, and Furrow's extras (the summary, every point with the filter that removed it, coverage polygons). */
+export const DOWNLOADS = [...LINKED_OUTPUTS, 'summary', 'annotatedGeojson', 'coverageGeojson', 'coverageFlatGeobuf'] as const;
 export type Download = (typeof DOWNLOADS)[number];
 
-const Url = Type.String({ format: 'uri' });
-const linkProperties = Object.fromEntries(
-  LINKED_OUTPUTS.flatMap((name) => [
-    [name, Type.Optional(Url)],
-    [`download${name[0]!.toUpperCase()}${name.slice(1)}`, Type.Optional(Url)],
-  ]),
-);
+const SignedUrl = Type.String({ format: 'uri', description: 'signed link: opens without a bearer token until it expires (FURROW_LINK_SECONDS), then answers 403' });
+const BearerUrl = Type.String({ format: 'uri', description: 'download route: needs the bearer token' });
+export const downloadName = (what: LinkedOutput) => `download${what[0]!.toUpperCase()}${what.slice(1)}`;
+const linkProperties = Object.fromEntries(LINKED_OUTPUTS.flatMap((name) => [[name, Type.Optional(SignedUrl)], [downloadName(name), Type.Optional(BearerUrl)]]));
 
 const Json = Type.Unknown();
 
@@ -28,7 +30,8 @@ export const FileJson = Type.Object({
   id: Uuid,
   leafUserId: Uuid,
   apiOwnerUsername: Type.String(),
-  provider: Type.String(),
+  provider: Type.Enum([...PROVIDERS], { description: 'Leaf provider value: the upload’s `provider`, or for `Other` the provider whose format the file is (else the machine brand’s, else `Other`); `Leaf` for merged files' }),
+  machineBrand: Type.Optional(Type.String({ description: 'Furrow extension: the machine brand the file names (ISOXML TaskControllerManufacturer) when it is not a Leaf provider value' })),
   fileName: Type.String(),
   fileFormat: Type.String(),
   sizeInBytes: Type.Integer(),
@@ -40,12 +43,15 @@ export const FileJson = Type.Object({
   batchId: Type.Optional(Uuid),
   sources: Type.Array(Uuid),
   operationType: Type.String(),
-  fields: Type.Array(Uuid, { description: 'Leaf field ids; Furrow has no fields yet, always empty' }),
-  summary: Type.Optional(Type.Unknown({ description: 'GeoJSON Feature, as GET /files/{id}/summary; null while processing' })),
+  fields: Type.Array(Uuid, { description: 'Leaf field ids the file intersects. Furrow has no field boundaries yet: always empty' }),
+  summary: Type.Union([Type.Object({}, { additionalProperties: true, description: 'GeoJSON Feature, as GET /files/{id}/summary' }), Type.Null()], { description: 'null while processing or when the conversion failed' }),
   warnings: Type.Array(Type.String(), { description: 'Furrow extension: what the conversion had to assume or leave out' }),
   ...linkProperties,
 });
-export type FileJsonType = Static<typeof FileJson> & Record<string, unknown>;
+export type FileJsonType = Static<typeof FileJson>;
+
+/** GET /files: Leaf's documented body, the entries under `operations` (FURROW_FILES_LIST_FORMAT=array: the bare array). */
+export const FileList = Type.Object({ operations: Type.Array(FileJson) });
 
 export const FileListQuery = Type.Object({
   leafUserId: Type.Optional(Uuid),
@@ -75,9 +81,9 @@ export const ImageJson = Type.Object(
   {
     property: Type.String(),
     ramp: Json,
-    url: Url,
-    downloadUrl: Url,
-    auxUrl: Type.Optional(Type.String({ format: 'uri', description: 'GDAL PAM sidecar (SRS + GeoTransform) of the PNG' })),
+    url: SignedUrl,
+    downloadUrl: BearerUrl,
+    auxUrl: Type.Optional(Type.String({ format: 'uri', description: 'signed link to the GDAL PAM sidecar (SRS + GeoTransform) of the PNG: `url` + `.aux.xml`' })),
     legend: Type.Optional(Json),
     projection: Type.Optional(Type.String()),
     bounds: Type.Optional(Type.Array(Type.Number(), { description: '[west, south, east, north] in WGS84 degrees' })),

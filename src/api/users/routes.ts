@@ -14,7 +14,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (a
 
   app.get(
     '/users',
-    { schema: { tags, summary: 'List Leaf users', querystring: Type.Object({ ...UserListQuery, ...PagingQuery }), response: { 200: Type.Array(User), ...problemResponses } } },
+    { schema: { tags, operationId: 'listUsers', summary: 'List Leaf users', querystring: Type.Object({ ...UserListQuery, ...PagingQuery }), response: { 200: Type.Array(User), ...problemResponses } } },
     async (request, reply) => {
       const { page, size } = paging(request.query);
       const { email, name, externalId } = request.query;
@@ -26,7 +26,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (a
 
   app.get(
     '/users/:id',
-    { schema: { tags, summary: 'Get a Leaf user', params: Type.Object({ id: UserId }), response: { 200: User, ...problemResponses } } },
+    { schema: { tags, operationId: 'getUser', summary: 'Get a Leaf user', params: Type.Object({ id: UserId }), response: { 200: User, ...problemResponses } } },
     async (request) => {
       const user = await store.getUser(ownerOf(request).id, request.params.id);
       if (!user) throw notFound('Leaf user');
@@ -36,7 +36,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (a
 
   app.post(
     '/users',
-    { schema: { tags, summary: 'Create a Leaf user', body: NewUser, response: { 201: User, ...problemResponses } } },
+    { schema: { tags, operationId: 'createUser', summary: 'Create a Leaf user', body: NewUser, response: { 201: User, ...problemResponses } } },
     async (request, reply) => {
       // JHipster refuses a client-chosen id on create; removeAdditional would drop it silently otherwise.
       if ('id' in (request.body as object)) throw badRequest('A new Leaf user cannot already have an id', 'idexists', 'leafUser');
@@ -57,7 +57,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (a
 
   app.put(
     '/users',
-    { schema: { tags, summary: 'Replace a Leaf user (body carries the id)', body: UserUpdate, response: { 200: User, ...problemResponses } } },
+    { schema: { tags, operationId: 'replaceUser', summary: 'Replace a Leaf user (body carries the id)', body: UserUpdate, response: { 200: User, ...problemResponses } } },
     async (request) => {
       const body = request.body;
       const existing = await store.getUser(ownerOf(request).id, body.id);
@@ -78,7 +78,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (a
 
   app.delete(
     '/users/:id',
-    { schema: { tags, summary: 'Delete a Leaf user', params: Type.Object({ id: UserId }), response: { 204: Type.Null({ description: 'deleted' }), ...problemResponses } } },
+    { schema: { tags, operationId: 'deleteUser', summary: 'Delete a Leaf user', params: Type.Object({ id: UserId }), response: { 204: Type.Null({ description: 'deleted' }), ...problemResponses } } },
     async (request, reply) => {
       if (!(await store.deleteUser(ownerOf(request).id, request.params.id))) throw notFound('Leaf user');
       return reply.code(204).send(null);

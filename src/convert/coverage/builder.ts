@@ -77,6 +77,8 @@ export class CoverageBuilder {
   private raster: SparseBitRaster;
   private projector: LocalProjector | null = null;
   private readonly toMeters: { width?: (v: number) => number; distance?: (v: number) => number; area?: (v: number) => number };
+  /** The width column the swaths take: the working width where the operation has one. */
+  private readonly widthKey: string;
   private readonly corners = new Float64Array(8);
   /** Last position of each track (by sectionId; NaN = no section column), kept or removed. */
   private readonly tracks = new Map<number, { lon: number; lat: number }>();
@@ -102,7 +104,9 @@ export class CoverageBuilder {
       return code === undefined ? undefined : converter(code, 'm');
     };
     const areaUnit = units.get('area');
-    this.toMeters = { width: length('equipmentWidth'), distance: length('distance'), area: areaUnit === undefined ? undefined : converter(areaUnit, 'm2') };
+    // The swath is the width that works (sections on), where known, not the implement's whole width.
+    this.widthKey = units.has('workingWidth') ? 'workingWidth' : 'equipmentWidth';
+    this.toMeters = { width: length(this.widthKey), distance: length('distance'), area: areaUnit === undefined ? undefined : converter(areaUnit, 'm2') };
   }
 
   /**
@@ -111,7 +115,7 @@ export class CoverageBuilder {
    * did when the standardizer measured the next point's distance from them.
    */
   add(batch: PointBatch, removed?: readonly (string | null)[]): void {
-    const width = batch.numbers.get('equipmentWidth');
+    const width = batch.numbers.get(this.widthKey);
     const distance = batch.numbers.get('distance');
     const heading = batch.numbers.get('heading');
     const area = batch.numbers.get('area');

@@ -6,8 +6,9 @@ import { buildHeader } from 'flatgeobuf/lib/mjs/generic/featurecollection.js';
 import { parseGeometry } from 'flatgeobuf/lib/mjs/geojson/geometry.js';
 import type { HeaderMeta } from 'flatgeobuf/lib/mjs/header-meta.js';
 import { ExportError, withInput } from './errors.ts';
+import { asFeatureSource, type FeatureSource } from './feature-source.ts';
 import { FileSink } from './file-sink.ts';
-import { readGeoJsonFeatures, type GeoJsonGeometry, type JsonValue } from './geojson-source.ts';
+import type { GeoJsonGeometry, JsonValue } from './geojson-source.ts';
 import { fieldKind, SchemaScanner, valueAsText, type FieldKind, type LayerSchema } from './schema.ts';
 
 export interface FlatGeobufExport {
@@ -52,18 +53,19 @@ function flat2d(geometry: GeoJsonGeometry, promote: boolean): ParsableGeometry {
 }
 
 /**
- * Converts a GeoJSON FeatureCollection (WGS84) into a FlatGeobuf file (EPSG:4326), streaming:
+ * Converts a GeoJSON FeatureCollection (WGS84), or a layer of an operation's table, into a FlatGeobuf file (EPSG:4326), streaming:
  * the first pass learns the columns and count the header declares, the second encodes one
  * feature at a time with flatgeobuf's own builders. The package's `geojson.serialize` holds the
  * whole collection and every encoded feature in memory, so it is used only for small layers.
  * No spatial index is written (that needs every feature's extent before the first feature);
  * GDAL and flatgeobuf read such files, sequentially.
  */
-export async function exportFlatGeobuf(geojsonPath: string, outPath: string): Promise<FlatGeobufExport> {
-  return withInput(geojsonPath, async () => {
+export async function exportFlatGeobuf(input: string | FeatureSource, outPath: string): Promise<FlatGeobufExport> {
+  const source = asFeatureSource(input);
+  return withInput(source.label, async () => {
     const scanner = new SchemaScanner();
     let nullGeometry = 0;
-    for await (const feature of readGeoJsonFeatures(geojsonPath)) {
+    for await (const feature of source.features()) {
       scanner.add(feature);
       if (feature.geometry === null) nullGeometry++;
     }
@@ -101,7 +103,7 @@ export async function exportFlatGeobuf(geojsonPath: string, outPath: string): Pr
     try {
       await out.write(magicbytes);
       await out.write(buildHeader(header, 4326));
-      for await (const feature of readGeoJsonFeatures(geojsonPath)) {
+      for await (const feature of source.features()) {
         if (feature.geometry === null) continue;
         const properties: Record<string, JsonValue> = {};
         schema.fields.forEach((field, index) => {
@@ -116,7 +118,7 @@ export async function exportFlatGeobuf(geojsonPath: string, outPath: string): Pr
     } finally {
       await out.close();
     }
-    if (written !== count) throw new ExportError('the GeoJSON file changed while it was being exported');
+    if (written !== count) throw new ExportError('the input changed while it was being exported');
     return {
       featureCount: count,
       skippedNullGeometry: nullGeometry,

@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { DBF_END, dbfHeader, dbfRecordLength, encodeDbfRecord, planDbfFields, type DbfField } from './dbf.ts';
 import { ExportError, withInput } from './errors.ts';
+import { asFeatureSource, type FeatureSource } from './feature-source.ts';
 import { FileSink } from './file-sink.ts';
-import { readGeoJsonFeatures } from './geojson-source.ts';
 import { geometryFamily, SchemaScanner, type GeometryFamily } from './schema.ts';
 import { encodeShape, RECORD_HEADER_BYTES, SHP_HEADER_BYTES, shapeContentBytes, shapeParts, shpHeader } from './shp.ts';
 import { zipFiles } from './zip.ts';
@@ -29,7 +29,7 @@ export interface ShapefileOptions {
 }
 
 /**
- * Converts a GeoJSON FeatureCollection (WGS84) into a zipped ESRI shapefile: .shp, .shx, .dbf
+ * Converts a GeoJSON FeatureCollection (WGS84), or a layer of an operation's table, into a zipped ESRI shapefile: .shp, .shx, .dbf
  * (UTF-8, declared by a .cpg) and a WGS84 .prj. Two streaming passes over the input: the first
  * learns what the fixed-layout headers need (count, extent, field types and widths, file
  * lengths), the second writes the records, so memory does not grow with the number of features.
@@ -38,12 +38,13 @@ export interface ShapefileOptions {
  * `@mapbox/shp-write` (0.4.3): both take a whole GeoJSON object and build every file in memory
  * before zipping (browser-oriented), which cannot hold a multi-million-point layer.
  */
-export async function exportShapefile(geojsonPath: string, outZip: string, options: ShapefileOptions = {}): Promise<ShapefileExport> {
+export async function exportShapefile(input: string | FeatureSource, outZip: string, options: ShapefileOptions = {}): Promise<ShapefileExport> {
   const layer = options.layerName ?? basename(outZip, extname(outZip));
-  return withInput(geojsonPath, async () => {
+  const source = asFeatureSource(input);
+  return withInput(source.label, async () => {
     const scanner = new SchemaScanner();
     let shpBytes = SHP_HEADER_BYTES;
-    for await (const feature of readGeoJsonFeatures(geojsonPath)) {
+    for await (const feature of source.features()) {
       scanner.add(feature);
       const geometry = feature.geometry;
       // A null geometry is a 4-byte null shape whatever the layer's type.
@@ -68,7 +69,7 @@ export async function exportShapefile(geojsonPath: string, outZip: string, optio
         await dbf.write(dbfHeader(fields, schema.featureCount));
         const recordLength = dbfRecordLength(fields);
         let number = 0;
-        for await (const feature of readGeoJsonFeatures(geojsonPath)) {
+        for await (const feature of source.features()) {
           number++;
           const parts = shapeParts(feature.geometry);
           const content = shapeContentBytes(schema.family ?? 'point', parts);
@@ -85,7 +86,7 @@ export async function exportShapefile(geojsonPath: string, outZip: string, optio
           const properties = numbered ? { '': number } : feature.properties;
           dbf.position += encodeDbfRecord(fields, properties, dbf.buffer, dbf.position);
         }
-        if (number !== schema.featureCount) throw new ExportError('the GeoJSON file changed while it was being exported');
+        if (number !== schema.featureCount) throw new ExportError('the input changed while it was being exported');
         await dbf.write(DBF_END);
       } finally {
         await Promise.all([shp.close(), shx.close(), dbf.close()]);

@@ -15,11 +15,24 @@ export function wetYieldLbPerAcre(row: Pick<AgLeaderRow, 'flow' | 'interval' | '
   return ((row.flow * row.interval) / areaSquareInches) * SQUARE_INCHES_PER_ACRE;
 }
 
+/**
+ * Whether the header was down (1) or up (0): bit 0 of the header status. formats.md §6.3 gives the
+ * values meaning "down": 33 on the Yield Monitor 2000 / PF and 1 on newer monitors, which share
+ * only bit 0 (33 = 0b100001); that bit as the down flag is inferred from them, not documented.
+ */
+export function headerDown(row: Pick<AgLeaderRow, 'headerStatus'>): number {
+  return Number.isInteger(row.headerStatus) ? row.headerStatus % 2 : NaN;
+}
+
+/** Columns Furrow computes from each row. */
+export const DERIVED = { wetYield: wetYieldLbPerAcre, headerDown } as const;
+export type DerivedKey = keyof typeof DERIVED;
+
 type NumberKey = Exclude<keyof AgLeaderRow, 'serial' | 'field' | 'load' | 'grainType' | 'variety'>;
 type StringKey = 'serial' | 'field' | 'load' | 'grainType' | 'variety';
 
 /** The source's own columns in file order, as the raw output shows them, plus the computed yield. */
-export const NUMBER_COLUMNS: readonly (ColumnSpec & { key: NumberKey | 'wetYield' })[] = [
+export const NUMBER_COLUMNS: readonly (ColumnSpec & { key: NumberKey | DerivedKey })[] = [
   { key: 'flow', label: 'Grain flow', kind: 'number', unit: 'lb/s', standard: 'cropFlow' },
   { key: 'gpsTime', label: 'GPS time', kind: 'number', unit: 's' },
   { key: 'interval', label: 'Logging interval', kind: 'number', unit: 's', standard: 'samplingInterval' },
@@ -38,6 +51,7 @@ export const NUMBER_COLUMNS: readonly (ColumnSpec & { key: NumberKey | 'wetYield
     unit: 'lb/ac',
     standard: 'wetMassPerArea',
   },
+  { key: 'headerDown', label: 'Header down, computed by Furrow: bit 0 of the header status (33 and 1 mean down; inferred)', kind: 'number', standard: 'recordingStatus' },
 ];
 
 export const STRING_COLUMNS: readonly (ColumnSpec & { key: StringKey })[] = [

@@ -2,7 +2,7 @@ import type { PointBatch } from '../../model/batch.ts';
 import { BATCH_SIZE, emptyBatch } from '../../model/batch.ts';
 import { FURROW_VERSION } from '../../version.ts';
 import { DatasetError, type ArchiveEntry, type Dataset, type Driver, type OperationMeta, type OperationSource } from '../types.ts';
-import { NUMBER_COLUMNS, STRING_COLUMNS, wetYieldLbPerAcre } from './columns.ts';
+import { DERIVED, NUMBER_COLUMNS, STRING_COLUMNS, type DerivedKey } from './columns.ts';
 import { cropForGrainType } from './crop.ts';
 import { headLines, readLines } from './lines.ts';
 import { isAgLeaderLine, parseLine, tokenName, type AgLeaderRow } from './row.ts';
@@ -128,13 +128,13 @@ async function* readPoints(entry: ArchiveEntry, grainType: string, meta: Operati
 }
 
 interface Targets {
-  numbers: [keyof AgLeaderRow | 'wetYield', Float64Array][];
+  numbers: [keyof AgLeaderRow | DerivedKey, Float64Array][];
   strings: [keyof AgLeaderRow, (string | null)[]][];
 }
 
 function bind(batch: PointBatch, numberKeys: string[], stringKeys: string[]): Targets {
   return {
-    numbers: numberKeys.map((key) => [key as keyof AgLeaderRow | 'wetYield', batch.numbers.get(key)!]),
+    numbers: numberKeys.map((key) => [key as keyof AgLeaderRow | DerivedKey, batch.numbers.get(key)!]),
     strings: stringKeys.map((key) => [key as keyof AgLeaderRow, batch.strings.get(key)!]),
   };
 }
@@ -144,7 +144,7 @@ function put(batch: PointBatch, targets: Targets, row: AgLeaderRow): void {
   batch.time[i] = row.gpsTime * 1000;
   batch.lon[i] = row.lon;
   batch.lat[i] = row.lat;
-  for (const [key, column] of targets.numbers) column[i] = key === 'wetYield' ? wetYieldLbPerAcre(row) : (row[key] as number);
+  for (const [key, column] of targets.numbers) column[i] = key in DERIVED ? DERIVED[key as DerivedKey](row) : (row[key as keyof AgLeaderRow] as number);
   for (const [key, column] of targets.strings) {
     const value = row[key] as string;
     column[i] = value === '' ? null : value;

@@ -1,7 +1,7 @@
 import type { PointBatch } from '../../model/batch.ts';
 import { FURROW_VERSION } from '../../version.ts';
 import { isMessage, readVarint, WireError } from '../protobuf/wire.ts';
-import { DatasetError, type ArchiveEntry, type ColumnSpec, type Dataset, type Driver, type OperationMeta, type OperationSource } from '../types.ts';
+import { DatasetError, type ArchiveEntry, type ColumnSpec, type Dataset, type Driver, type MachineTotal, type OperationMeta, type OperationSource } from '../types.ts';
 import { ByteReader, lengthPrefixedFrames, topLevelFields, wrapWire } from './bytes.ts';
 import { FIELD_MAP_COLUMNS, FIELD_MAP_MAGIC, FieldMapDecoder, planterSetup, readFieldMapHeader } from './fieldmap.ts';
 import { decodeHarvestRecord, HARVEST_COLUMNS, parseHarvestHeader, type HarvestHeader } from './harvest.ts';
@@ -153,6 +153,20 @@ async function firstTopLevel<T>(file: SessionFile, wanted: number, parse: (messa
   }
 }
 
+/** The last top-level field `wanted` of a single-message file, decoded with `parse`; undefined when it has none. */
+async function lastTopLevel<T>(file: SessionFile, wanted: number, parse: (message: Message) => T): Promise<T | undefined> {
+  const reader = new ByteReader(await file.entry.open(), file.name);
+  let last: T | undefined;
+  try {
+    for await (const top of topLevelFields(reader)) {
+      if (top.field === wanted && top.wireType === 2) last = wrapWire(reader, top.offset, () => parse(new Message(top.payload)));
+    }
+    return last;
+  } finally {
+    reader.close();
+  }
+}
+
 /** Streams the records of every file in sequence order as batches. */
 async function* recordBatches(
   files: readonly SessionFile[],
@@ -205,7 +219,43 @@ async function harvestSource(dataset: Dataset, files: SessionFile[]): Promise<Op
   });
   if (!files.some((f) => f.seq !== SUMMARY_SEQ)) meta.warnings.push(`${dataset.root}: only the session summary (_999) is present, which holds no point records`);
   const dataFiles = files.filter((f) => f.seq !== SUMMARY_SEQ);
-  return { meta, points: () => recordBatches(dataFiles, HARVEST_COLUMNS, HARVEST_RECORD, decodeHarvestRecord) };
+  const load = await sessionLoadTotal(dataFiles, files.find((f) => f.seq === SUMMARY_SEQ), meta.warnings);
+  if (load) meta.machineTotals = [load];
+  const header = h;
+  return { meta, points: () => recordBatches(dataFiles, HARVEST_COLUMNS, HARVEST_RECORD, (record) => decodeHarvestRecord(record, header)) };
+}
+
+/**
+ * The grain the monitor counted over the session: its running load total (header 4.12.3, wet lb)
+ * in the session summary (_999) minus the total when the first data file started. Each data file's
+ * header holds the total as of its start (0.03, 2.95, 539.83 … lb on the sample, then 24,054.79 in
+ * _999), which must never fall: a fall means a new load was started mid-session, and the session's
+ * figure is then unknown.
+ */
+async function sessionLoadTotal(dataFiles: readonly SessionFile[], summary: SessionFile | undefined, warnings: string[]): Promise<MachineTotal | undefined> {
+  if (!summary || dataFiles.length === 0) return undefined;
+  const totals: number[] = [];
+  let name: string | undefined;
+  for (const file of dataFiles) {
+    const header = await firstTopLevel(file, HARVEST_HEADER, parseHarvestHeader);
+    if (header?.loadTotalLb === undefined) return undefined;
+    totals.push(header.loadTotalLb);
+    name ??= header.loadName;
+  }
+  const end = await lastTopLevel(summary, HARVEST_HEADER, parseHarvestHeader);
+  if (end?.loadTotalLb === undefined) return undefined;
+  totals.push(end.loadTotalLb);
+  if (totals.some((t, i) => i > 0 && t < totals[i - 1]!)) {
+    warnings.push(`the monitor's load total (4.12.3) falls during the session (${totals.join(', ')} lb at the file starts and in the summary): a new load was started, so the session's harvested mass cannot be reconciled with the monitor's`);
+    return undefined;
+  }
+  return {
+    quantity: 'yieldMass',
+    // Both are logged to 0.01 lb; rounding drops the float subtraction's noise.
+    value: Math.round((end.loadTotalLb - totals[0]!) * 100) / 100,
+    unit: 'lb',
+    label: `Climate monitor load total${name ? ` "${name}"` : ''} (header 4.12.3, wet): ${end.loadTotalLb} lb in the session summary ${summary.name} − ${totals[0]} lb at the session's start`,
+  };
 }
 
 async function liquidSource(dataset: Dataset, files: SessionFile[]): Promise<OperationSource> {

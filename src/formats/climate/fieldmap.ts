@@ -119,6 +119,7 @@ export const FIELD_MAP_COLUMNS: readonly ColumnSpec[] = [
   { key: 'row', label: 'Row number (2.4.1 / 2 + 1)', kind: 'number', standard: 'sectionId' },
   { key: 'population', label: 'Row population (2.4.15)', kind: 'number', unit: 'seeds/ac', standard: 'seedRate' },
   { key: 'width', label: 'Row spacing (header planter_row_spacing)', kind: 'number', unit: 'in', standard: 'equipmentWidth' },
+  { key: 'workingWidth', label: 'Working width of the row: its spacing while it plants (logs a population, 2.4.15), else 0', kind: 'number', unit: 'in', standard: 'workingWidth' },
   { key: 'f2_4_11', label: 'Field 2.4.11 (per row; unidentified)', kind: 'number' },
   { key: 'f2_4_9', label: 'Field 2.4.9 (per row; unidentified)', kind: 'number' },
 ];
@@ -170,6 +171,8 @@ export class FieldMapDecoder {
             row,
             population: entry.varint(15) ?? NaN,
             width: this.setup.rowSpacingIn ?? NaN,
+            // A row that is not planting logs no population (row clutches, the planter lifted: FORMAT.md).
+            workingWidth: entry.varint(15) === undefined ? 0 : (this.setup.rowSpacingIn ?? NaN),
             f2_4_11: entry.varint(11) ?? NaN,
             f2_4_9: entry.varint(9) ?? NaN,
           },

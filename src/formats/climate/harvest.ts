@@ -25,6 +25,9 @@ export interface HarvestHeader {
   testWeightLbPerBu?: number;
   yieldUnit?: string;
   yieldSystem?: string;
+  /** The monitor's running load total, wet lb (4.12.3), as of this header; 4.12.7 names the load. */
+  loadTotalLb?: number;
+  loadName?: string;
 }
 
 /** Reads the session header (top-level field 4). */
@@ -60,6 +63,8 @@ export function parseHarvestHeader(header: Message): HarvestHeader {
     testWeightLbPerBu: constants?.f64(11),
     yieldUnit: nonEmpty(constants?.str(13)),
     yieldSystem: nonEmpty(combine?.str(11)),
+    loadTotalLb: constants?.f64(3),
+    loadName: nonEmpty(constants?.str(7)),
   };
 }
 
@@ -67,7 +72,8 @@ export const HARVEST_COLUMNS: readonly ColumnSpec[] = [
   { key: 'wetYield', label: 'Wet yield (3.8.8 / 10)', kind: 'number', unit: 'bu/ac', standard: 'wetVolumePerArea' },
   { key: 'moisture', label: 'Grain moisture (3.8.10 / 100)', kind: 'number', unit: 'percentage', standard: 'harvestMoisture' },
   { key: 'massFlow', label: 'Wet mass flow (3.8.5 / 1000)', kind: 'number', unit: 'lb/s', standard: 'cropFlow' },
-  { key: 'width', label: 'Active header width (3.7.10 / 100)', kind: 'number', unit: 'in', standard: 'equipmentWidth' },
+  { key: 'width', label: 'Working width: the header rows on (3.7.10 / 100), 0 with every row off', kind: 'number', unit: 'in', standard: 'workingWidth' },
+  { key: 'headerWidth', label: 'Header width (session header 4.4.2)', kind: 'number', unit: 'in', standard: 'equipmentWidth' },
   { key: 'speed', label: 'Ground speed (3.10.1)', kind: 'number', unit: 'mi/hr', standard: 'speed' },
   { key: 'heading', label: 'GPS heading (3.10.5 / 10)', kind: 'number', unit: 'arcdeg', standard: 'heading' },
   { key: 'elevation', label: 'GPS altitude (3.10.6 / 10)', kind: 'number', unit: 'm', standard: 'elevation' },
@@ -86,7 +92,7 @@ export const HARVEST_COLUMNS: readonly ColumnSpec[] = [
 const US_PER_MS = 1000;
 
 /** Decodes one record (top-level field 3) into a point; undefined when it has no GPS fix. */
-export function decodeHarvestRecord(record: Message): PointRow | undefined {
+export function decodeHarvestRecord(record: Message, header: Pick<HarvestHeader, 'headerWidthIn'>): PointRow | undefined {
   const gps = record.sub(10);
   const lat = gps?.f64(7);
   const lon = gps?.f64(8);
@@ -105,6 +111,7 @@ export function decodeHarvestRecord(record: Message): PointRow | undefined {
       moisture: scaled(flow?.varint(10), 100),
       massFlow: scaled(flow?.varint(5), 1000),
       width: scaled(rows?.varint(10), 100),
+      headerWidth: header.headerWidthIn ?? NaN,
       speed: orNaN(gps.f32(1)),
       heading: scaled(gps.varint(5), 10),
       elevation: scaled(gps.varint(6), 10),

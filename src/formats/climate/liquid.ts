@@ -70,7 +70,8 @@ export function productUses(header: LiquidHeader): ProductUse[] {
 
 export const LIQUID_COLUMNS: readonly ColumnSpec[] = [
   { key: 'appliedRate', label: 'Applied rate (2.2.2 / 2.2.3; volume unit taken as US gal)', kind: 'number', unit: 'gal/ac', standard: 'appliedRate' },
-  { key: 'width', label: 'Width of the nozzles on (2.2.1 × boom section spacing)', kind: 'number', unit: 'in', standard: 'equipmentWidth' },
+  { key: 'width', label: 'Working width: the nozzles on (2.2.1 × boom section spacing), 0 while not spraying', kind: 'number', unit: 'in', standard: 'workingWidth' },
+  { key: 'boomWidth', label: 'Boom width (header 1.1.2.10)', kind: 'number', unit: 'in', standard: 'equipmentWidth' },
   { key: 'speed', label: 'Ground speed (2.1.4)', kind: 'number', unit: 'mi/hr', standard: 'speed' },
   { key: 'heading', label: 'GPS heading (2.1.5 / 10)', kind: 'number', unit: 'arcdeg', standard: 'heading' },
   { key: 'elevation', label: 'GPS altitude (2.1.6 / 10)', kind: 'number', unit: 'm', standard: 'elevation' },
@@ -103,6 +104,7 @@ export function decodeLiquidRecord(record: Message, header: LiquidHeader): Point
       // Both are per-nozzle averages, so their ratio is the rate; no rate where nothing was covered.
       appliedRate: volume !== undefined && area !== undefined && area > 0 ? volume / area : NaN,
       width: applied ? width : NaN,
+      boomWidth: header.boomWidthIn ?? NaN,
       speed: orNaN(gps.f32(4)),
       heading: gps.varint(5) === undefined ? NaN : gps.varint(5)! / 10,
       elevation: gps.varint(6) === undefined ? NaN : gps.varint(6)! / 10,

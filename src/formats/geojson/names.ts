@@ -25,7 +25,9 @@ export const NUMERIC_ALIASES: readonly NumericAlias[] = [
   { standard: 'distance', names: ['distance', 'dist', 'distancetraveled', 'distanceft', 'distancem'], units: { distanceft: 'ft', distancem: 'm' } },
   { standard: 'heading', names: ['heading', 'track', 'trackdeg', 'course', 'bearing', 'direction'] },
   { standard: 'elevation', names: ['elevation', 'altitude', 'elev', 'alt', 'elevationft', 'elevationm'], units: { elevationft: 'ft', elevationm: 'm' } },
-  { standard: 'equipmentWidth', names: ['equipmentwidth', 'width', 'swathwidth', 'swthwdth', 'swath', 'implementwidth', 'workingwidth'] },
+  { standard: 'equipmentWidth', names: ['equipmentwidth', 'width', 'swathwidth', 'swthwdth', 'swath', 'implementwidth'] },
+  // Furrow's own extension (the width of the sections on, 0 with the implement off), so its outputs read back with their sections.
+  { standard: 'workingWidth', names: ['workingwidth', 'activewidth', 'sectionwidthon', 'workedwidth'] },
   {
     standard: 'speed',
     names: ['speed', 'groundspeed', 'vehiclespeed', 'speedmph', 'speedkmh', 'speedkph', 'speedms'],
@@ -62,6 +64,7 @@ export const ASSUMED_UNITS: Readonly<Partial<Record<StandardProperty, string>>> 
   heading: 'arcdeg',
   elevation: 'ft',
   equipmentWidth: 'ft',
+  workingWidth: 'ft',
   speed: 'mi/hr',
   harvestMoisture: 'percentage',
   wetMassPerArea: 'lb/ac',

@@ -6,6 +6,7 @@ import { sniff } from '../sniff.ts';
 import { describeDataLogValues } from './columns.ts';
 import { planTask, POSITION_COLUMNS, type PlannedOperation, type TimeLogInfo } from './plan.ts';
 import { addCounts, countReadings, decideReading, emptyCounts, type ReadingCounts } from './plausibility.ts';
+import { SectionWorkCalculator } from './sections.ts';
 import { readTaskData, type Task, type TaskData } from './taskdata.ts';
 import { parseTimeLogHeader } from './timelog-header.ts';
 import { decodeTimeLog, TimeLogDecoder, type DecodeSpec, type PositionColumns } from './timelog.ts';
@@ -235,7 +236,10 @@ function operationSource(dataset: Dataset, data: TaskData, task: Task, operation
     columns: operation.columns,
     warnings: [...taskWarnings, ...operation.warnings],
     reader: READER,
+    counters: operation.counters,
+    machineTotals: operation.machineTotals,
   };
+  const sections = operation.sectionWork && new SectionWorkCalculator(operation.sectionWork);
   let ordered: TimeLogInfo[] | undefined;
   return {
     meta,
@@ -255,6 +259,7 @@ function operationSource(dataset: Dataset, data: TaskData, task: Task, operation
         }
         for await (const batch of decodeTimeLog(stream, decoder)) {
           still.add(batch);
+          sections?.apply(batch);
           yield batch;
         }
         // Decoding warnings are known only now; a second pass over the points must not repeat them.

@@ -1,12 +1,14 @@
 import { OPERATION_TYPES, type OperationType } from '../../model/operations.ts';
 import type { StandardProperty } from '../../model/properties.ts';
 import { isoDictionaryUnit, unit as unitDef } from '../../model/units.ts';
-import type { ColumnSpec, Machine, ProductUse } from '../types.ts';
+import type { ColumnSpec, CounterColumn, Machine, MachineTotal, ProductUse } from '../types.ts';
 import { depthOf, findProperty, lineage, type DataLogColumn } from './columns.ts';
 import { ddiRole, deviceClassName, deviceClassOf, resolveFamily, type DdiRole } from './ddi-operations.ts';
 import { lookupDdi } from './dictionary.ts';
 import { allocatedProducts, branchRoot, isWithin, meteringOwner, metersProduct } from './metering.ts';
 import { plausibleRange, type MachineTotals, type ReadingQuestion } from './plausibility.ts';
+import { planCounters } from './counters.ts';
+import { planSections, WORKING_WIDTH_KEY, type SectionWork } from './sections.ts';
 import type { Device, DeviceElement, Task, TaskData } from './taskdata.ts';
 import type { TimeLogHeader } from './timelog-header.ts';
 
@@ -54,6 +56,10 @@ export interface PlannedOperation {
   readings: ReadingQuestion[];
   /** Scale per column key that replaces the column's dictionary scale (set when a reading decision picks the device's presentation). */
   scales: Map<string, number>;
+  /** The implement's sections, when they say which of them work: the driver derives the working width from them. */
+  sectionWork?: SectionWork;
+  counters: CounterColumn[];
+  machineTotals: MachineTotal[];
 }
 
 /** Position fields that become columns when the timelog writes them in every record. */
@@ -267,16 +273,32 @@ function buildOperation(
   // The rate comes from an element that meters a product, not from one that logs zeros because it meters nothing.
   for (const [property, ddis] of STANDARD_CANDIDATES[type]) assign(property, ddis, (candidates) => nearestRoot(candidates, workers, metering));
   const constants: ConstantColumn[] = [];
+  /** The element whose width is the operation's equipment width, and that width (logged or fixed). */
+  let widthOf: { element: DeviceElement; width: { key: string } | { value: number } } | undefined;
   for (const [property, ddi] of COMMON_STANDARD) {
     // An operation of one metering branch takes the width and work state of the owner or its nearest parent that logs them.
     const choose = (candidates: Classified[]) => (owner && property !== 'speed' ? nearestInLineage(candidates, owner) : undefined) ?? nearestRoot(candidates, workers);
-    if (assign(property, [ddi], choose) || property !== 'equipmentWidth') continue;
+    if (assign(property, [ddi], choose)) {
+      const element = property === 'equipmentWidth' ? byKey.get(columns.find((c) => c.standard === property)!.key)?.column.element : undefined;
+      if (element) widthOf = { element, width: { key: columns.find((c) => c.standard === property)!.key } };
+      continue;
+    }
+    if (property !== 'equipmentWidth') continue;
     const fixed = owner ? fixedWidthAlong(lineage(owner)) : fixedWorkingWidth(workers);
     if (fixed) {
       columns.push({ key: fixed.key, label: fixed.label, kind: 'number', unit: isoDictionaryUnit('mm'), standard: 'equipmentWidth' });
       constants.push({ key: fixed.key, value: fixed.value });
+      widthOf = { element: fixed.element, width: { value: fixed.value } };
     }
   }
+  const sectionWork = widthOf && planSections(widthOf.element, included.map((c) => c.column), columns.find((c) => c.standard === 'recordingStatus')?.key, widthOf.width);
+  if (sectionWork) {
+    columns.push({ key: WORKING_WIDTH_KEY, label: `Working width: the widths of the sections of ${widthOf!.element.id} that are on, 0 while it is off (derived by Furrow)`, kind: 'number', unit: isoDictionaryUnit('mm'), standard: 'workingWidth' });
+    combineSectionRates(sectionWork, columns, byKey, widthOf!.element);
+  }
+  const rateElement = byKey.get(columns.find((c) => c.standard && RATES_OF_TYPE.has(c.standard))?.key ?? '')?.column.element;
+  const reference = [rateElement, owner, widthOf?.element, ...workers.map((d) => d.elements.find((e) => e.type === 1))].filter((e): e is DeviceElement => e !== undefined);
+  const counted = planCounters(type, included.map((c) => c.column), reference, task);
 
   const deciding = included.filter((c) => c.role?.decides && c.type === type);
   const deviceClass = deciding.map((c) => deviceClassName(deviceClassOf(c.column.element?.device.clientName))).find((name) => name !== undefined);
@@ -312,6 +334,9 @@ function buildOperation(
     warnings,
     readings,
     scales: new Map(),
+    sectionWork,
+    counters: counted.counters,
+    machineTotals: counted.machineTotals,
     timeLogs: logs,
     columns,
     constants,
@@ -321,6 +346,31 @@ function buildOperation(
 }
 
 const RATES: ReadonlySet<StandardProperty> = new Set(['appliedRate', 'appliedRateTarget', 'seedRate', 'seedRateTarget']);
+/** The properties whose element is the operation's own: its rate or yield. */
+const RATES_OF_TYPE: ReadonlySet<StandardProperty> = new Set(['appliedRate', 'seedRate', 'wetMassPerArea', 'wetVolumePerArea', 'dryMassPerArea', 'tillageDepthActual']);
+
+/**
+ * A rate the implement's sections log becomes one value per point: the sections' rates weighted by
+ * the width of each that is on (sections.ts). It replaces a rate the boom logs for the same DDI: the
+ * sections' rates say what reached the ground where they worked (the CNH spreader's boom logs
+ * 240 kg/ha while its six sections log 200 kg/ha, and its own mass counter agrees with the sections).
+ */
+function combineSectionRates(work: SectionWork, columns: ColumnSpec[], byKey: ReadonlyMap<string, Classified>, anchor: DeviceElement): void {
+  const sectionIds = new Set(work.sections.map((s) => s.elementId));
+  for (const spec of [...columns]) {
+    if (!spec.standard || !RATES.has(spec.standard)) continue;
+    const chosen = byKey.get(spec.key)?.column;
+    if (!chosen?.element || !(sectionIds.has(chosen.element.id) || lineage(anchor).includes(chosen.element))) continue;
+    const parts = new Map<string, string>();
+    for (const c of byKey.values()) if (c.column.ddi === chosen.ddi && c.column.element && sectionIds.has(c.column.element.id)) parts.set(c.column.element.id, c.column.key);
+    if (parts.size === 0) continue;
+    const key = `${chosen.key.split('_')[0]}_sections-of-${anchor.id}`;
+    if (columns.some((c) => c.key === key)) continue;
+    work.rates.push({ key, parts });
+    columns.push({ key, label: `${lookupDdi(chosen.ddi)?.name ?? spec.label}: the ${parts.size} sections' rates weighted by the width of each that is on (derived by Furrow)`, kind: 'number', unit: spec.unit, standard: spec.standard });
+    delete spec.standard;
+  }
+}
 
 /** Application total DDI per dimension of a rate: 0x0050 volume (L), 0x0051 mass (kg), 0x0052 count. */
 const AMOUNT_OF: Readonly<Partial<Record<string, number>>> = { volumePerArea: 0x0050, massPerArea: 0x0051, countPerArea: 0x0052 };
@@ -389,7 +439,7 @@ function operationDevices(included: Classified[], type: OperationType): Device[]
  * (e.g. the AGCO sample's five 2.4 m sections of a 12 m boom), so the swath is the sum of their
  * widths.
  */
-function fixedWorkingWidth(devices: Device[]): { key: string; label: string; value: number } | undefined {
+function fixedWorkingWidth(devices: Device[]): { key: string; label: string; value: number; element: DeviceElement } | undefined {
   for (const device of devices) {
     const withWidth = device.elements
       .map((element) => ({ element, dpt: findProperty(element, 0x0043) ?? findProperty(element, 0x0046) }))
@@ -404,10 +454,12 @@ function fixedWorkingWidth(devices: Device[]): { key: string; label: string; val
         key: `DPT-${dpt.ddi === 0x0043 ? '0043' : '0046'}_${element.id}`,
         label: `${lookupDdi(dpt.ddi)?.name ?? 'Working width'}, fixed device property (${element.id})`,
         value: dpt.value * resolution(dpt.ddi),
+        element,
       };
     }
     const sum = top.reduce((total, x) => total + x.dpt.value * resolution(x.dpt.ddi), 0);
-    return { key: `DPT-0046_${device.id}-sections`, label: `Working width: sum of ${top.length} section widths, fixed device properties (${device.id})`, value: sum };
+    const root = device.elements.find((e) => e.type === 1) ?? top[0]!.element;
+    return { key: `DPT-0046_${device.id}-sections`, label: `Working width: sum of ${top.length} section widths, fixed device properties (${device.id})`, value: sum, element: root };
   }
   return undefined;
 }
@@ -416,7 +468,7 @@ function fixedWorkingWidth(devices: Device[]): { key: string; label: string; val
  * Fixed working width (DPT) of the nearest of the given elements (an owner and its parents) that
  * describes one: its own 0x0043/0x0046, else the sum of the fixed widths of its sections.
  */
-function fixedWidthAlong(elements: readonly DeviceElement[]): { key: string; label: string; value: number } | undefined {
+function fixedWidthAlong(elements: readonly DeviceElement[]): { key: string; label: string; value: number; element: DeviceElement } | undefined {
   const widthOf = (element: DeviceElement) => {
     const dpt = findProperty(element, 0x0043) ?? findProperty(element, 0x0046);
     return dpt && dpt.value > 0 ? { dpt, value: dpt.value * (lookupDdi(dpt.ddi)?.resolution ?? 1) } : undefined;
@@ -428,12 +480,13 @@ function fixedWidthAlong(elements: readonly DeviceElement[]): { key: string; lab
         key: `DPT-${own.dpt.ddi === 0x0043 ? '0043' : '0046'}_${element.id}`,
         label: `${lookupDdi(own.dpt.ddi)?.name ?? 'Working width'}, fixed device property (${element.id})`,
         value: own.value,
+        element,
       };
     }
     const sections = element.device.elements.filter((e) => e.type === 4 && e !== element && e.parentObjectId === element.objectId).map(widthOf).filter((w) => w !== undefined);
     if (sections.length > 0) {
       const sum = sections.reduce((total, w) => total + w.value, 0);
-      return { key: `DPT-0046_${element.id}-sections`, label: `Working width: sum of ${sections.length} section widths, fixed device properties (${element.id})`, value: sum };
+      return { key: `DPT-0046_${element.id}-sections`, label: `Working width: sum of ${sections.length} section widths, fixed device properties (${element.id})`, value: sum, element };
     }
   }
   return undefined;

@@ -137,6 +137,18 @@ export interface Task {
   productAllocations: ProductAllocation[];
   /** UTC offsets written in the task's TIM start times (`-05:00`), telling that the controller clock runs on local time. */
   utcOffsets: string[];
+  /**
+   * The values the task's TIM elements state for its DLVs (ISO 11783-10: the totals of the task at the
+   * end of that time element), in document order: the last one that states a DDI of an element is the
+   * task's total. Raw integers, as in the binary timelogs.
+   */
+  timeTotals: TaskTotal[];
+}
+
+export interface TaskTotal {
+  ddi: number;
+  deviceElementId: string;
+  value: number;
 }
 
 export interface TaskData {
@@ -246,6 +258,11 @@ class TaskDataVisitor {
       if (ref !== undefined) this.element.objectRefs.push(ref);
     } else if (parent === 'TSK' && this.task && depth === 2) {
       this.openTaskChild(this.task, name, attributes);
+    } else if (parent === 'TIM' && name === 'DLV' && this.task && depth === 3) {
+      const ddi = parseDdi(attributes.A);
+      const value = num(attributes, 'B');
+      const deviceElementId = text(attributes, 'C');
+      if (!Number.isNaN(ddi) && value !== undefined && deviceElementId) this.task.timeTotals.push({ ddi, deviceElementId, value });
     }
   }
 
@@ -328,6 +345,7 @@ class TaskDataVisitor {
             deviceIds: [],
             productAllocations: [],
             utcOffsets: [],
+            timeTotals: [],
           };
           data.tasks.push(this.task);
         }

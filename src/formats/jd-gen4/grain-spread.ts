@@ -19,6 +19,9 @@ import type { PointBatch } from '../../model/batch.ts';
  * Window lengths are read off the export (plateaus of 5.7–9.4 s for 7–10 s of header-up flow), not
  * a documented rule; the mean yield does not depend on them (5 to 10 s change it by 0.01 %).
  *
+ * Only the wet mass per area moves: the mass-flow column stays the sensor's reading, whose
+ * integral over every second, header up or down, is the harvested mass (the Standardizer's).
+ *
  * Two passes over the same deterministic point stream keep memory bounded: the first plans the
  * windows (a few numbers per header-up period), the second rewrites the wet mass in them.
  */
@@ -36,10 +39,12 @@ export interface SpreadColumns {
   wetMass: string;
   /** Metres since the previous point. */
   distance: string;
-  /** Wet mass flow, kg/s. */
+  /** Wet mass flow, in the channel's unit. */
   massFlow: string;
-  /** Header width, m. */
-  width: number;
+  /** The channel's unit → kg/s. */
+  massFlowToKgPerS: (value: number) => number;
+  /** Width of the header sections on, m. */
+  workingWidth: string;
 }
 
 /** Points `first`..`last` (run-wide indices) get one flat wet mass: `mass` lb over `area` acres. */
@@ -103,11 +108,12 @@ export async function planSpread(points: AsyncIterable<PointBatch>, columns: Spr
     const wet = batch.numbers.get(columns.wetMass)!;
     const distance = batch.numbers.get(columns.distance)!;
     const flow = batch.numbers.get(columns.massFlow)!;
+    const width = batch.numbers.get(columns.workingWidth)!;
     for (let i = 0; i < batch.length; i++, index++) {
       const step = batch.time[i]! - previousTime;
       previousTime = batch.time[i]!;
       const seconds = step > 0 && step <= MAX_STEP_MS ? step / 1000 : 1;
-      const area = (distance[i]! * columns.width) / M2_PER_ACRE;
+      const area = (distance[i]! * width[i]!) / M2_PER_ACRE;
       if (on[i]! > 0) {
         if (!(Number.isFinite(wet[i]!) && area > 0)) continue;
         if (headerUp) {
@@ -130,7 +136,8 @@ export async function planSpread(points: AsyncIterable<PointBatch>, columns: Spr
           closeForward();
           tailOpen = true;
         }
-        const kg = flow[i]! > 0 ? flow[i]! * seconds : 0;
+        const kgPerS = columns.massFlowToKgPerS(flow[i]!);
+        const kg = kgPerS > 0 ? kgPerS * seconds : 0;
         if (tailOpen && kg > 0) {
           tail.mass += kg * LB_PER_KG;
           tail.seconds++;

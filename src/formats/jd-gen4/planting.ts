@@ -1,10 +1,12 @@
 import { BATCH_SIZE, emptyBatch, type PointBatch } from '../../model/batch.ts';
+import { converter, unit as unitDef } from '../../model/units.ts';
 import type { ColumnSpec } from '../types.ts';
 import { decodeDataFrame } from './chunk.ts';
 import { readFrames } from './frames.ts';
-import { FRAME_KIND } from './header.ts';
+import { FRAME_KIND, type ChannelDecl } from './header.ts';
 import { StepState, StepValues } from './points.ts';
-import { plantingRows, towedGeometry } from './rows.ts';
+import { gen4UnitOf } from './units.ts';
+import { plantingRows, towedGeometry, type Row } from './rows.ts';
 import type { SessionFile } from './session.ts';
 import { lateralOf, TowedPoint, WORKING_POINT_DELAY_S } from './working-point.ts';
 
@@ -14,26 +16,99 @@ import { lateralOf, TowedPoint, WORKING_POINT_DELAY_S } from './working-point.ts
  * planter, with the row's logged seeding rate (FORMAT.md, "Planting").
  */
 
-export const ROW_COLUMNS: ColumnSpec[] = [
-  { key: 'seedRate', label: 'Actual seeding rate of the row (DDI 12)', kind: 'number', unit: 'seeds/ac', standard: 'seedRate' },
-  { key: 'seedRateTarget', label: 'Target seeding rate of the row (DDI 11)', kind: 'number', unit: 'seeds/ac', standard: 'seedRateTarget' },
-  { key: 'sectionId', label: 'Row (element id, as in the Operations Center export)', kind: 'number', standard: 'sectionId' },
-  { key: 'width', label: 'Row width', kind: 'number', unit: 'm', standard: 'equipmentWidth' },
-];
+/** A row channel's value in the plan's column unit: logged / divisor, converted from the row's declared unit. */
+type RowValue = (logged: number) => number;
 
-/** Why a planting run cannot be converted, or undefined when its headers give rows and towed geometry. */
-export function plantingProblem(sessions: readonly SessionFile[]): string | undefined {
+/** How the rows' rate channels become columns; see `plantingPlan`. */
+export interface PlantingPlan {
+  columns: ColumnSpec[];
+  warnings: string[];
+  /** Columns of the rate and target (standard, or raw when their unit is unknown); undefined when no row logs one. */
+  rateKey?: string;
+  targetKey?: string;
+  /** By row id: the row's rate and target from their logged values, in the columns' units. */
+  rate: Map<number, RowValue>;
+  target: Map<number, RowValue>;
+}
+
+const NO_VALUE: RowValue = () => NaN;
+const RATE_DIMENSIONS = ['countPerArea', 'massPerArea'] as const;
+
+/**
+ * The column unit of a row channel kind (DDI 12 actual, DDI 11 target): the first row's declared
+ * unit, every row converted to it; undefined with the reason when a row's unit is not one Furrow
+ * knows, differs in kind from the others or has no divisor.
+ */
+function rowUnits(rows: readonly Row[], pick: (row: Row) => ChannelDecl | undefined): { unit?: string; values: Map<number, RowValue>; problem?: string } {
+  const values = new Map<number, RowValue>();
+  let unit: string | undefined;
+  for (const row of rows) {
+    const decl = pick(row);
+    if (!decl) continue;
+    const declared = gen4UnitOf(decl.unit, RATE_DIMENSIONS);
+    if (!declared) return { values, problem: `declared in "${decl.unit ?? '(no unit)'}", which is not a seed rate unit Furrow knows` };
+    if (decl.divisor === undefined) return { values, problem: `declared without a divisor, so the scale of its logged integers is unknown` };
+    unit ??= declared;
+    if (unitDef(declared).dimension !== unitDef(unit).dimension) return { values, problem: `declared in both ${unit} and ${declared}` };
+    const toColumn = converter(declared, unit);
+    const divisor = decl.divisor;
+    values.set(row.id, (logged) => toColumn(logged / divisor));
+  }
+  return unit ? { unit, values } : { values };
+}
+
+/** The same rows read as logged ÷ divisor (or as logged without one), for a raw column. */
+function rawValues(rows: readonly Row[], pick: (row: Row) => ChannelDecl | undefined): Map<number, RowValue> {
+  const values = new Map<number, RowValue>();
+  for (const row of rows) {
+    const divisor = pick(row)?.divisor ?? 1;
+    if (pick(row)) values.set(row.id, (logged) => logged / divisor);
+  }
+  return values;
+}
+
+/**
+ * Why a planting run cannot be converted, or its columns: the rows' seeding rates in their
+ * declared unit (seeds/ac on the sample; seeds/m², seeds/ha, kg/ha, lb/ac are read the same way).
+ * A rate whose unit Furrow does not know is kept as logged ÷ divisor in a raw column with a
+ * warning: the run is still converted, only without a standard seedRate.
+ */
+export function plantingPlan(sessions: readonly SessionFile[]): PlantingPlan | string {
   for (const session of sessions) {
     if (plantingRows(session.header).length === 0) return 'a session header declares no planter rows with a DDI 12 seeding-rate channel and a row state';
     if (!towedGeometry(session.header)) return 'a session header gives no hitch geometry (tractor and planter connectors) to place the rows';
-    if (plantingRows(session.header).some((r) => r.rate.unit !== 'seeds1ac-1' || r.rate.divisor === undefined)) return 'a row seeding-rate channel is not declared in seeds per acre with a divisor';
   }
-  return undefined;
+  // Row ids and channels are those of the first session: the rows of one planter run.
+  const rows = plantingRows(sessions[0]!.header);
+  const warnings: string[] = [];
+  const columns: ColumnSpec[] = [];
+  const plan = (what: string, ddi: number, standard: 'seedRate' | 'seedRateTarget', pick: (row: Row) => ChannelDecl | undefined): { key?: string; values: Map<number, RowValue> } => {
+    const first = rows.map(pick).find((d) => d !== undefined);
+    if (!first) return { values: new Map() };
+    const units = rowUnits(rows, pick);
+    if (units.unit) {
+      columns.push({ key: standard, label: `${what} of the row (DDI ${ddi}), declared in ${first.unit}`, kind: 'number', unit: units.unit, standard });
+      return { key: standard, values: units.values };
+    }
+    const key = `${standard}Logged`;
+    warnings.push(`${what} of the rows (DDI ${ddi}) is ${units.problem}: its values are kept as logged ÷ divisor in the raw column ${key}, and no ${standard} is derived from them`);
+    columns.push({ key, label: `${what} of the row (DDI ${ddi}) as logged ÷ divisor, declared in ${first.unit ?? '(no unit)'}, not a unit Furrow knows`, kind: 'number' });
+    return { key, values: rawValues(rows, pick) };
+  };
+  const rate = plan('Actual seeding rate', 12, 'seedRate', (r) => r.rate);
+  const target = plan('Target seeding rate', 11, 'seedRateTarget', (r) => r.target);
+  columns.push(
+    { key: 'sectionId', label: 'Row (element id, as in the Operations Center export)', kind: 'number', standard: 'sectionId' },
+    { key: 'width', label: 'Row width', kind: 'number', unit: 'm', standard: 'equipmentWidth' },
+    { key: 'workingWidth', label: 'Working width of the row: its width, since a row that is off logs no point', kind: 'number', unit: 'm', standard: 'workingWidth' },
+  );
+  return { columns, warnings, ...(rate.key ? { rateKey: rate.key } : {}), ...(target.key ? { targetKey: target.key } : {}), rate: rate.values, target: target.values };
 }
 
-/** Streams the row points of the sessions in time order (call `plantingProblem` first). */
-export async function* runRowPoints(sessions: readonly SessionFile[]): AsyncGenerator<PointBatch> {
-  const keys = ROW_COLUMNS.map((c) => c.key);
+/** Streams the row points of the sessions in time order, with the columns of `plan`. */
+export async function* runRowPoints(sessions: readonly SessionFile[], plan: PlantingPlan): AsyncGenerator<PointBatch> {
+  const keys = plan.columns.map((c) => c.key);
+  const { rateKey, targetKey } = plan;
   let batch = emptyBatch(BATCH_SIZE, keys);
   // Full batches wait here while a second's rows are added (a callback cannot yield).
   const batches: PointBatch[] = [];
@@ -77,10 +152,11 @@ export async function* runRowPoints(sessions: readonly SessionFile[]): AsyncGene
           batch.time[n] = t;
           batch.lat[n] = at.lat;
           batch.lon[n] = at.lon;
-          batch.numbers.get('seedRate')![n] = rate[i]! / row.rate.divisor!;
-          batch.numbers.get('seedRateTarget')![n] = row.target?.divisor ? target[i]! / row.target.divisor : NaN;
+          if (rateKey) batch.numbers.get(rateKey)![n] = (plan.rate.get(row.id) ?? NO_VALUE)(rate[i]!);
+          if (targetKey) batch.numbers.get(targetKey)![n] = (plan.target.get(row.id) ?? NO_VALUE)(target[i]!);
           batch.numbers.get('sectionId')![n] = row.id;
           batch.numbers.get('width')![n] = row.width;
+          batch.numbers.get('workingWidth')![n] = row.width;
           batch.length = n + 1;
           if (batch.length === BATCH_SIZE) {
             // A full batch is handed on before the next row is added.

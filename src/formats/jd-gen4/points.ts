@@ -1,8 +1,10 @@
 import { BATCH_SIZE, emptyBatch, type PointBatch } from '../../model/batch.ts';
-import type { ColumnSpec } from '../types.ts';
+import { converter } from '../../model/units.ts';
+import type { ChannelColumn } from './channels.ts';
 import { decodeDataFrame, type Series, type StateSample } from './chunk.ts';
 import { readFrames } from './frames.ts';
-import { FRAME_KIND, type ChannelDecl, type SessionHeader } from './header.ts';
+import { FRAME_KIND } from './header.ts';
+import { sectionStateChannel, stateElementWidths, workingWidth, workStateChannel } from './sections.ts';
 import type { SessionFile } from './session.ts';
 import { WorkingPoint } from './working-point.ts';
 
@@ -20,77 +22,19 @@ export type Selection = 'sectionsOn' | 'moving';
 export interface PointOptions {
   select: Selection;
   /**
-   * Harvest: Deere code of the mass-flow channel (mg/s) and the header width (m). Each point then
-   * gets the wet mass per area harvested since the previous second (flow × Δt / (distance × width)),
-   * which reproduces the export's WetMass (FORMAT.md, "Point selection").
+   * Harvest: Deere code of the mass-flow channel. Each point then gets the wet mass per area
+   * harvested since the previous second (flow × Δt / (distance × working width)), which reproduces
+   * the export's WetMass (FORMAT.md, "Point selection").
    */
-  massFlow?: { code: number; width: number };
+  massFlow?: { code: number };
   /**
-   * Working width (m) written on each point: the header width (5.10.2.6); with `perSection`, that
-   * width × the share of sections on (the sprayer export's 110 ft with 10 of 11 sections on =
-   * 121.25 ft × 10/11 within 0.2 %; equal section widths are assumed, FORMAT.md).
+   * The implement's width (m, 5.10.2.6), written on each point as equipmentWidth beside the width
+   * that works there: the sum of the widths of the sections that are on (sections.ts; the sprayer
+   * export's 110 ft with 10 of 11 sections on = 36.957 m − the 3.429 m outer section exactly).
    */
-  width?: { metres: number; perSection: boolean };
+  width?: number;
   /** Place points at the working point (working-point.ts): inline offset from the receiver (m, + ahead) and delay (s). */
   workingPoint?: { offset: number; delay: number };
-}
-
-/** How a header channel becomes a column. */
-export interface ChannelColumn {
-  /** Deere channel code (5.10.2.7.5.2), stable across the files of a run. */
-  code: number;
-  spec: ColumnSpec;
-  /** Logged value × factor = column value. */
-  factor: number;
-}
-
-/**
- * Channels identified with evidence (FORMAT.md, "Channel identification"); all others stay raw,
- * under `jd<code>`, with their declared Deere unit in the label.
- */
-type Identify = (decl: ChannelDecl) => Omit<ChannelColumn, 'code'> | undefined;
-
-/** The declared divisor (.4) is the one the factor below was checked with (absent = not declared, accepted). */
-const divisorIs = (decl: ChannelDecl, divisor: number): boolean => decl.divisor === undefined || decl.divisor === divisor;
-
-export const MASS_FLOW_CODE = 510;
-
-const IDENTIFIED: ReadonlyMap<number, Identify> = new Map<number, Identify>([
-  // DDI 99 Crop Moisture, ppm: mean 16.27 % against the export's 16.27 % (harvest sample).
-  [6, (decl) => (decl.ddi === 99 && decl.unit === 'ppm' && divisorIs(decl, 1) ? { spec: { key: 'moisture', label: 'Crop moisture (DDI 99)', kind: 'number', unit: 'percentage', standard: 'harvestMoisture' }, factor: 1e-4 } : undefined)],
-  // DDI 87 Mass Per Time Yield, mg/s: with the distance per second and the 30 ft header it gives the export's WetMass (ratio 0.999).
-  [MASS_FLOW_CODE, (decl) => (decl.ddi === 87 && decl.unit === 'mg1sec-1' && divisorIs(decl, 1) ? { spec: { key: 'massFlow', label: 'Wet mass flow (DDI 87)', kind: 'number', unit: 'kg/s', standard: 'cropFlow' }, factor: 1e-6 } : undefined)],
-  // DDI 2 Actual Volume Per Area Application Rate, logged in 0.01 mm³/m² (the ISO resolution).
-  [49, (decl) => (decl.ddi === 2 && divisorIs(decl, 100) ? { spec: { key: 'appliedRate', label: 'Actual volume per area application rate (DDI 2)', kind: 'number', unit: 'mm3/m2', standard: 'appliedRate' }, factor: 0.01 } : undefined)],
-  // DDI 1 Setpoint Volume Per Area Application Rate, same resolution: a constant 9,350 mm³/m² (9.995 gal/ac) in the 10 gal/ac run.
-  [51, (decl) => (decl.ddi === 1 && divisorIs(decl, 100) ? { spec: { key: 'appliedRateTarget', label: 'Setpoint volume per area application rate (DDI 1)', kind: 'number', unit: 'mm3/m2', standard: 'appliedRateTarget' }, factor: 0.01 } : undefined)],
-]);
-
-/** Columns for every numeric channel the sessions declare, identified ones with their standard property. */
-export function planColumns(headers: readonly SessionHeader[]): ChannelColumn[] {
-  const byCode = new Map<number, ChannelColumn>();
-  for (const header of headers) {
-    for (const decl of header.channels) {
-      if (decl.code === undefined || byCode.has(decl.code)) continue;
-      const known = IDENTIFIED.get(decl.code)?.(decl);
-      if (known) {
-        byCode.set(decl.code, { code: decl.code, ...known });
-        continue;
-      }
-      // The declared divisor (.4) turns the logged integer into the declared Deere unit; with a non-zero
-      // offset (.3) the formula is unknown, so the value stays as logged.
-      const scaled = decl.divisor !== undefined && !decl.offset;
-      const what = [decl.ddi !== undefined ? `DDI ${decl.ddi}` : undefined, decl.unit ? `${scaled ? 'in' : 'logged in 1/divisor of'} ${decl.unit}` : undefined]
-        .filter((s) => s !== undefined)
-        .join(', ');
-      byCode.set(decl.code, {
-        code: decl.code,
-        spec: { key: `jd${decl.code}`, label: `Gen4 channel code ${decl.code}${what ? ` (${what}, not identified)` : ' (not identified)'}`, kind: 'number' },
-        factor: scaled ? 1 / decl.divisor! : 1,
-      });
-    }
-  }
-  return [...byCode.values()].sort((a, b) => a.code - b.code);
 }
 
 /** Holds each channel's last value as fixes advance in time. */
@@ -130,18 +74,6 @@ export class StepState {
   }
 }
 
-/** The state channel with one element: the machine's work state (FORMAT.md; not used to select points). */
-function workStateChannel(header: SessionHeader): number | undefined {
-  for (const [id, elements] of header.stateChannels) if (elements === 1) return id;
-  return undefined;
-}
-
-/** The first state channel with several elements: one per section (12 on the harvest header, 11 on the sprayer). */
-function sectionStateChannel(header: SessionHeader): number | undefined {
-  for (const [id, elements] of header.stateChannels) if (elements > 1) return id;
-  return undefined;
-}
-
 export const WORK_STATE_KEY = 'workState';
 /** How many elements of the section state channel are 1 at the fix. */
 export const SECTIONS_ON_KEY = 'sectionsOn';
@@ -149,8 +81,10 @@ export const SECTIONS_ON_KEY = 'sectionsOn';
 export const DISTANCE_KEY = 'distance';
 /** Harvest: wet mass per area, lb/ac, from the mass flow (see PointOptions.massFlow). */
 export const WET_MASS_KEY = 'wetMass';
-/** Working width, m (see PointOptions.width). */
+/** The implement's width, m (see PointOptions.width). */
 export const WIDTH_KEY = 'width';
+/** The width of the sections on, m (see PointOptions.width). */
+export const WORKING_WIDTH_KEY = 'workingWidth';
 
 /**
  * A second counts as "moving" when the receiver moved at least this far since the previous second.
@@ -173,7 +107,7 @@ function metresBetween(lat1: number, lon1: number, lat2: number, lon2: number): 
 
 /** Column keys `runPoints` fills besides the channel columns. */
 export function extraKeys(options: PointOptions): string[] {
-  return [WORK_STATE_KEY, SECTIONS_ON_KEY, DISTANCE_KEY, ...(options.massFlow ? [WET_MASS_KEY] : []), ...(options.width ? [WIDTH_KEY] : [])];
+  return [WORK_STATE_KEY, SECTIONS_ON_KEY, DISTANCE_KEY, ...(options.massFlow ? [WET_MASS_KEY] : []), ...(options.width !== undefined ? [WIDTH_KEY, WORKING_WIDTH_KEY] : [])];
 }
 
 /** True when the session logged a fix at or after its own start (FORMAT.md: a session whose fixes all precede it is an aborted start). */
@@ -187,6 +121,7 @@ export async function* runPoints(sessions: readonly SessionFile[], columns: read
   let batch = emptyBatch(BATCH_SIZE, keys);
   const ordered = [...sessions].sort((a, b) => (a.header.startTime ?? 0) - (b.header.startTime ?? 0));
   const flowIndex = options.massFlow ? columns.findIndex((c) => c.code === options.massFlow!.code) : -1;
+  const flowToKgPerS = flowIndex >= 0 && columns[flowIndex]!.spec.unit ? converter(columns[flowIndex]!.spec.unit!, 'kg/s') : undefined;
   // The 1 Hz grid and the "moved" test run across session files: a run is one continuous track.
   let lastSecond = -Infinity;
   let previous: { time: number; lat: number; lon: number } | undefined;
@@ -203,6 +138,7 @@ export async function* runPoints(sessions: readonly SessionFile[], columns: read
     const work = new StepState();
     const sectionId = sectionStateChannel(session.header);
     const sections = new StepState();
+    const sectionWidths = sectionId === undefined ? undefined : stateElementWidths(session.header, sectionId);
     for await (const frame of readFrames(await session.entry.open())) {
       const payload = frame.payload!;
       if (payload[0] !== 0x08 || payload[1] !== FRAME_KIND.data) continue;
@@ -225,6 +161,7 @@ export async function* runPoints(sessions: readonly SessionFile[], columns: read
         if (second <= lastSecond) continue;
         lastSecond = second;
         const sectionsOn = sectionStates ? sectionStates.filter((v) => v === 1).length : NaN;
+        const working = options.width !== undefined ? workingWidth(state, sectionStates, sectionWidths, options.width) : NaN;
         // "Moving" is judged on the receiver; distance (and so yield) on the placed points, as the export's DISTANCE.
         const moved = previous ? metresBetween(previous.lat, previous.lon, lat[p]!, lon[p]!) : NaN;
         const elapsed = previous ? (t - previous.time) / 1000 : NaN;
@@ -249,15 +186,15 @@ export async function* runPoints(sessions: readonly SessionFile[], columns: read
         batch.numbers.get(DISTANCE_KEY)![n] = distance;
         if (options.massFlow) {
           // kg/s × s / m² → kg/m² → lb/ac; no distance, no area: no yield (the run's first point).
-          const flow = flowIndex >= 0 ? values[flowIndex]! * columns[flowIndex]!.factor : NaN;
-          const area = distance * options.massFlow.width;
+          const flow = flowToKgPerS ? flowToKgPerS(values[flowIndex]! * columns[flowIndex]!.factor) : NaN;
+          const area = distance * working;
           // With every header section off nothing is harvested: the export's WetMass is 0 at exactly those seconds (FORMAT.md).
           const wet = area > 0 ? ((flow * elapsed) / area) * LB_PER_KG * M2_PER_ACRE : NaN;
-          batch.numbers.get(WET_MASS_KEY)![n] = sectionsOn === 0 ? 0 : wet;
+          batch.numbers.get(WET_MASS_KEY)![n] = sectionsOn === 0 || working === 0 ? 0 : wet;
         }
-        if (options.width) {
-          const share = options.width.perSection ? (sectionStates && sectionStates.length > 0 ? sectionsOn / sectionStates.length : NaN) : 1;
-          batch.numbers.get(WIDTH_KEY)![n] = options.width.metres * share;
+        if (options.width !== undefined) {
+          batch.numbers.get(WIDTH_KEY)![n] = options.width;
+          batch.numbers.get(WORKING_WIDTH_KEY)![n] = working;
         }
         batch.length = n + 1;
         if (batch.length === BATCH_SIZE) {

@@ -38,6 +38,7 @@ const DBF_NAMES: Record<string, string> = {
   operationType: 'operationT',
   originalOperationType: 'originalOp',
   recordingStatus: 'recordingS',
+  workingWidth: 'workingWid',
 };
 
 test('AGCO sprayer normalized.geojson → shapefile and FlatGeobuf, read back by shapefile, flatgeobuf and GDAL', () =>

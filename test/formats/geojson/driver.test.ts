@@ -89,10 +89,11 @@ test('Farmobile-style harvest with generic names: yields, moisture, area and dry
     near((summary.dryVolumePerArea as Stat).avg, (175 * 80) / 85, 1e-6, 'dry yield');
     // Area per point = 30 ft × 20 ft = 600 ft² = 600 × 0.09290304 m² (the logged distance is used).
     near((summary.totalArea as Total).value, 6 * 600 * 0.09290304, 1e-6, 'total area m²');
-    // Total wet volume = Σ yield × area: 175 bu/ac × 3600 ft² / 43,560 ft²/ac bu, in m³ (1 bu = 0.03523907016688 m³).
+    // Total wet volume = Σ yield × area: 175 bu/ac × 3600 ft² / 43,560 ft²/ac bu; a derived total takes the
+    // file's own (US) system in the default units, so bushels.
     const total = summary.totalWetVolume as Total;
-    assert.equal(total.unit, 'm3');
-    near(total.value, ((175 * 3600) / 43_560) * 0.03523907016688, 1e-6, 'total wet volume');
+    assert.equal(total.unit, 'bu');
+    near(total.value, (175 * 3600) / 43_560, 1e-6, 'total wet volume');
     // Speed 5 mi/hr as logged.
     assert.equal(units.speed, 'mi/hr');
     assert.equal((summary.speed as Stat).avg, 5);
@@ -209,4 +210,26 @@ test('times: ISO text with or without a zone (read as UTC), epoch seconds and mi
   assert.deepEqual(parseTime(String(ms)), { ms, zoneless: false });
   assert.equal(parseTime('yesterday'), undefined);
   assert.equal(parseTime(-5), undefined);
+});
+
+test('a workingWidth property (sections on) is read as the working width: per-point area = distance × it, by hand', async () => {
+  await withTempDir(async (dir) => {
+    // A 12 m boom with half of it off on the second point and all of it off on the third.
+    const working = [12, 6, 0, 12];
+    const features = working.map((w, i) => point(-90, 40 + i * STEP, { timestamp: T0 + i * 1000, appliedRate: 100, equipmentWidth: 12, workingWidth: w, distance: 10 }));
+    const { report, out } = await convertZip(dir, {
+      'spray.geojson': collection(features),
+      'units.json': JSON.stringify({ equipmentWidth: 'm', workingWidth: 'm', distance: 'm', appliedRate: 'L/ha' }),
+    });
+    const op = report.operations[0]!;
+    assert.equal(op.status, 'processed', op.statusDetails);
+    const units = await json<Record<string, string>>(join(out, op.dir, 'units.json'));
+    assert.equal(units.workingWidth, 'm');
+    assert.equal(units.area, 'm2');
+    const normalized = (await json<{ features: Feature[] }>(join(out, op.dir, 'normalized.geojson'))).features;
+    assert.deepEqual(normalized.map((f) => f.properties.equipmentWidth), [12, 12, 12, 12]);
+    assert.deepEqual(normalized.map((f) => f.properties.workingWidth), working);
+    // 10 m × 12 m, 10 m × 6 m, nothing, 10 m × 12 m.
+    assert.deepEqual(normalized.map((f) => f.properties.area), [120, 60, 0, 120]);
+  });
 });

@@ -118,17 +118,21 @@ test('standard properties come from the element nearest the device root, in dict
     recordingStatus: '008D_DET-1 undefined',
   });
   const cnh = await standardsOf('cnh-planter-aircart');
-  // The RAUCH spreader logs rate and width on its boom (a function) and on six sections; the boom speaks for the spreader.
+  // The RAUCH spreader logs rate and width on its boom (a function) and on six sections; the boom's width
+  // is the spreader's, the working width comes from the sections that are on (its condensed work state),
+  // and the rate is the sections' rates weighted by the width of each that is on.
   assert.deepEqual(cnh.get('TSK-3-applied'), {
     elevation: 'elevation mm',
-    appliedRateTarget: '0006_DET-3000142 mg/m2',
-    appliedRate: '0007_DET-3000142 mg/m2',
+    appliedRateTarget: '0006_sections-of-DET-3000142 mg/m2',
+    appliedRate: '0007_sections-of-DET-3000142 mg/m2',
     equipmentWidth: '0043_DET-3000142 mm',
     // The spreader's own work state, not the trip computer's, although both are device root elements.
     recordingStatus: '008D_DET-3000141 undefined',
+    workingWidth: 'workingWidth mm',
   });
-  // An air cart drilling wheat by mass: a planter/seeder without seed counts, so its mass rate is the seed rate.
-  assert.equal(cnh.get('TSK-14-planted')?.seedRate, '0007_DET-644 mg/m2');
+  // An air cart drilling wheat by mass: a planter/seeder without seed counts, so its mass rate is the seed
+  // rate — here the rate of its six sections, which log their own.
+  assert.equal(cnh.get('TSK-14-planted')?.seedRate, '0007_sections-of-DET-644 mg/m2');
   // The planter counts its seed (0x000B on the seed bin) and spreads fertilizer by mass on the other bin: two operations.
   assert.equal(cnh.get('TSK-8-planted')?.seedRateTarget, '000B_DET-655 seeds/m2');
   assert.equal(cnh.get('TSK-8-applied')?.appliedRateTarget, '0006_DET-656 mg/m2');

@@ -38,6 +38,7 @@ export function fileRecord(ownerId: string, leafUserId: string, changes: Partial
     batchId: null,
     origin: 'uploaded',
     provider: 'Other',
+    machineBrand: null,
     fileFormat: 'ISO11783',
     fileName: 'upload.zip',
     status: 'processed',

@@ -39,6 +39,8 @@ const COLUMNS: Readonly<Record<string, Column>> = {
   Speed_mph_: { standard: 'speed', units: SAME('mi/hr') },
   Speed_km_h: { standard: 'speed', units: SAME('km/h') },
   Area_Count: { standard: 'recordingStatus', units: { imperial: undefined, metric: undefined }, kind: 'onOff' },
+  // "In" while the header (implement) is in work; Area_Count, SMS's own "counting area" flag, wins when both are there.
+  Work_State: { standard: 'recordingStatus', units: { imperial: undefined, metric: undefined }, kind: 'onOff' },
   Moisture__: { standard: 'harvestMoisture', units: SAME('percentage') },
   Crop_Flw_M: { standard: 'cropFlow', units: { imperial: 'lb/s', metric: 'kg/s' } },
   // SMS's metric yield units are not documented in any source we have: mass is assumed kg/ha
@@ -84,7 +86,8 @@ export function agLeaderPlan(context: LayerContext): LayerPlan {
     const field = findField(context.fields, name);
     if (!field) continue;
     const unit = spec.units[system];
-    if (spec.standard && (unit || spec.kind === 'onOff') && appliesTo(spec.standard, operationType)) {
+    const shadowed = name === 'Work_State' && findField(context.fields, 'Area_Count') !== undefined;
+    if (spec.standard && !shadowed && (unit || spec.kind === 'onOff') && appliesTo(spec.standard, operationType)) {
       known.push(standardMapping(field, spec.standard, unit, undefined, spec.kind));
     } else {
       known.push(rawMapping(field, unit));

@@ -29,6 +29,10 @@ const OPERATIONS: Readonly<Record<string, OperationType>> = {
 /** Columns whose meaning does not depend on the operation (formats.md §6.1). */
 const COMMON: Readonly<Record<string, { standard: StandardProperty; unit?: string }>> = {
   DISTANCE: { standard: 'distance' },
+  // "Width Of Element": the point's section or row. A section that is off logs no point (the seeding
+  // export has 1–16 of its rows per time step), so no column says "off" and the engine's working width
+  // (equipmentWidth unless switched off) is this width: the 110 ft points of the Gen4 sprayer export
+  // are its boom with one 3.429 m section off.
   SWATHWIDTH: { standard: 'equipmentWidth' },
   SECTIONID: { standard: 'sectionId' },
   // JD gives heading no unit in the JSON; it is degrees clockwise from north (0-360 in the samples).
