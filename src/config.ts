@@ -61,6 +61,8 @@ export interface Config {
   /** Body of GET /files: Leaf's documented `{"operations": [...]}`, or the bare array older clients read. */
   filesListFormat: 'operations' | 'array';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Raster tile URL template of the web app's optional basemap; undefined = none, the page asks nothing of any other host. */
+  basemapUrl: string | undefined;
 }
 
 export interface S3Location {
@@ -185,6 +187,21 @@ function presignSeconds(env: Env, blobLocation: Config['blobs']): number {
   return seconds;
 }
 
+function basemapUrl(env: Env): string | undefined {
+  const url = raw(env, 'FURROW_BASEMAP_URL');
+  if (url === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url.replace(/[{}]/g, ''));
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !/^https?:$/.test(parsed.protocol) || !['{z}', '{x}', '{y}'].every((p) => url.includes(p))) {
+    throw new ConfigError(`FURROW_BASEMAP_URL must be an http(s) raster tile URL with {z}, {x} and {y}, such as https://tiles.example.org/{z}/{x}/{y}.png, got "${url}"`);
+  }
+  return url;
+}
+
 /** Reads and checks every setting; throws a ConfigError naming the variable at fault. */
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(raw(env, 'FURROW_DATA_DIR') ?? './data');
@@ -227,6 +244,7 @@ export function loadConfig(env: Env = process.env): Config {
     linkSeconds: integer(env, 'FURROW_LINK_SECONDS', 3600, 1, MAX_LINK_SECONDS),
     filesListFormat: oneOf(env, 'FURROW_FILES_LIST_FORMAT', FILES_LIST_FORMATS, 'operations'),
     logLevel: oneOf(env, 'FURROW_LOG_LEVEL', LOG_LEVELS, 'info'),
+    basemapUrl: basemapUrl(env),
   };
 }
 

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app.ts';
 import { ensureFirstOwner } from '../api/first-owner.ts';
@@ -24,7 +25,7 @@ export async function runServe(options: { worker: boolean }): Promise<number> {
   await ensureFirstOwner(store, config, (line) => console.log(line));
 
   const app = await buildApp({ store, blobs, config, logger: true });
-  const worker = options.worker ? await startWorker({ store, blobs, config }) : undefined;
+  const worker = options.worker ? await startWorker({ store, blobs, config, conversionLog: app.log }) : undefined;
   const address = await app.listen({ port: config.port, host: config.host });
   // Scripts and tests read the address from this line (PORT=0 picks a free port).
   console.log(`furrow: listening on ${address}${worker ? '' : ' (no worker)'}`);
@@ -69,7 +70,7 @@ export async function runWorker(): Promise<number> {
     return 2;
   }
   const services = await openServices(config);
-  const worker = await startWorker({ store: services.store, blobs: services.blobs, config });
+  const worker = await startWorker({ store: services.store, blobs: services.blobs, config, conversionLog: pino({ level: config.logLevel }) });
   console.log(`furrow: worker running (${config.workers} conversion threads, queue ${config.queue.kind})`);
   await Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
   const forceExit = () => process.exit(130);

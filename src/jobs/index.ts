@@ -2,6 +2,7 @@ import { deliverWebhookHandler } from '../alerts/deliver.ts';
 import type { Config } from '../config.ts';
 import type { BlobStore, MetadataStore } from '../store/types.ts';
 import { convertBatchHandler } from './convert-batch.ts';
+import { logConversions, type InfoLog } from './conversion-log.ts';
 import { createConvertPool } from './convert-pool.ts';
 import { mergeHandler } from './merge.ts';
 import { purgeBlobsHandler } from './purge-blobs.ts';
@@ -20,6 +21,8 @@ export interface ServiceWorkerOptions {
   leaseMs?: number;
   pollMs?: number;
   log?: WorkerLog;
+  /** Where a line per conversion start, finish and failure goes (`furrow serve` passes its pino logger); none when absent. */
+  conversionLog?: InfoLog;
 }
 
 /** Webhook deliveries wait on the network, not the CPU: a few at a time, apart from the conversion slots so a slow receiver never delays a conversion. */
@@ -35,13 +38,14 @@ export async function startWorker(options: ServiceWorkerOptions): Promise<Worker
   const zipLimits = { ...DEFAULT_ZIP_LIMITS, maxTotalBytes: config.zip.maxTotalBytes, maxRatio: config.zip.maxRatio };
   const queue = config.queue;
   const leaseMs = options.leaseMs ?? config.jobLeaseMs;
+  const withLog = (handler: JobHandler): JobHandler => (options.conversionLog ? logConversions(handler, store, options.conversionLog) : handler);
   // The embedded mode claims from the database's jobs table; the scale-out mode runs the same handlers on BullMQ.
   const run = (queueName: string, concurrency: number, handlers: Partial<Record<JobKind, JobHandler>>): Worker =>
     queue.kind === 'bullmq'
       ? startBullWorker({ store, handlers, concurrency, redisUrl: queue.redisUrl, prefix: queue.prefix, queueName, lockMs: leaseMs, relayMs: options.pollMs, log: options.log })
       : startRunner({ store, handlers, concurrency, leaseMs, pollMs: options.pollMs, log: options.log });
   const conversions = run('conversions', config.workers, {
-    convertBatch: convertBatchHandler({ store, blobs, dataDir: config.dataDir, pool, units: config.units, zipLimits }),
+    convertBatch: withLog(convertBatchHandler({ store, blobs, dataDir: config.dataDir, pool, units: config.units, zipLimits })),
     merge: mergeHandler({ store, blobs, dataDir: config.dataDir, pool, units: config.units }),
   });
   // Purges wait on the disk or the object store, like deliveries on the network: they share those slots.

@@ -11,6 +11,7 @@ import type { LinkSigner } from '../signed-links.ts';
 import { ImageName, downloadRoutes, imageResponse, redirectResponse, sendImage } from './downloads.ts';
 import { FILES_BASE, fileEntryJson, listingOf, signedFileUrl, type LinkContext } from './entry.ts';
 import { IMAGE_FILES, type ImageEntry } from '../../convert/render/property-rasters.ts';
+import { mapRoutes } from './map.ts';
 import { startMerge } from './merge.ts';
 import { fileQuery } from './query.ts';
 import { FileJson, FileList, FileListQuery, FileParams, ImageJson, MergeBody, MergeResult, StepsJson } from './schemas.ts';
@@ -152,6 +153,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps; signer: Link
   );
 
   await app.register(downloadRoutes, { deps });
+  await app.register(mapRoutes, { deps });
 };
 
 async function readImageList(deps: ApiDeps, file: FileEntry): Promise<ImageEntry[]> {

@@ -28,13 +28,23 @@ export interface RenderOptions {
   projection?: Projection;
   /** Leaf colour ramp (§6); Leaf's default when absent. */
   ramp?: ColorRamp;
-  /** Pixels on the image's long side, at most; the cells grow (doubling) to fit. Default 2048. */
+  /** Cells on the image's long side, at most; the cells grow (doubling) to fit. Default 2048. */
   maxPixels?: number;
+  /**
+   * Pixels on the image's long side, at least: each cell is drawn as a square block of whole
+   * pixels, as many as it takes (a planter's 7 × 7 cells become 518 × 518 px). Default 512.
+   */
+  minPixels?: number;
+  /** The layer the points come from, stated in each legend: `filtered` (the yield-cleaning filters' survivors) or `standard` (Leaf's cleanup only, the default). */
+  layer?: ImageLayer;
   /** Cell side on the ground in metres; by default one swath (the first `equipmentWidth`), clamped. */
   cellMeters?: number;
   /** Memory the accumulation may take; beyond it the cells grow (doubling). Default 48 MiB: with the coverage raster, the writers and the point batches, a conversion stays near 512 MB. */
   memoryBytes?: number;
 }
+
+/** Which points an image was drawn from (README, "Command line": the output layers). */
+export type ImageLayer = 'standard' | 'filtered';
 
 export interface LegendBreak {
   /** Position in the value range, 0..100 (the ramp key without its `%`). */
@@ -46,7 +56,9 @@ export interface LegendBreak {
 /** What a colour means: a Furrow extra beside Leaf's entry, for a map legend or a report. */
 export interface ImageLegend {
   unit: string;
-  /** Smallest and largest cell mean: the ramp's 0 % and 100 %. */
+  /** The points drawn: those of this output layer. */
+  layer: ImageLayer;
+  /** Bounds of the values in the image, smallest and largest cell mean: the ramp's 0 % and 100 %. */
   min: number;
   max: number;
   /** The ramp's stops as values: colours between two breaks are interpolated linearly. */
@@ -66,9 +78,12 @@ export interface ImageEntry {
   /** Its GDAL PAM sidecar (georeference), relative to the operation's folder. */
   auxUrl: string;
   projection: Projection;
+  /** PNG size in pixels. */
   width: number;
   height: number;
-  /** GDAL GeoTransform [x0, dx, 0, y0, 0, -dy] in the projection's units. */
+  /** Pixels on a side of one cell's block: the cells are `width / pixelsPerCell` × `height / pixelsPerCell`. */
+  pixelsPerCell: number;
+  /** GDAL GeoTransform [x0, dx, 0, y0, 0, -dy] of the PNG's pixels, in the projection's units. */
   geoTransform: [number, number, number, number, number, number];
   /** [west, south, east, north] of the image in WGS84 degrees. */
   bounds: [number, number, number, number];
@@ -93,6 +108,8 @@ const DEFAULT_CELL_METERS = 10;
 const MIN_CELL_METERS = 1;
 const MAX_CELL_METERS = 50;
 const DEFAULT_MAX_PIXELS = 2048;
+// Half a screen: a field map a person can read without zooming a thumbnail.
+const DEFAULT_MIN_PIXELS = 512;
 const DEFAULT_MEMORY = 48 * 1024 * 1024;
 
 interface Grid {
@@ -106,7 +123,9 @@ interface Grid {
 
 /**
  * Streaming accumulator for the property maps of one operation (steps `propertiesPNGs` and
- * `zippedPNGs`): fed the standardized batches with their cleanup reasons, it keeps per-cell sums
+ * `zippedPNGs`): fed standardized points with a verdict each (null = kept: feed it the filter
+ * pass's verdicts so that the outliers the filters removed do not squash the ramp; `layer` says
+ * which the legend names), it keeps per-cell sums
  * and counts in a sparse, bounded raster and at the end writes one PNG per numeric property
  * (cell = mean of its kept points, coloured by the ramp, transparent where nothing was kept),
  * each with a `.png.aux.xml` georeference, `images.json` and `images.zip`.
@@ -116,8 +135,10 @@ interface Grid {
  * that each pass fills about one column; cells are square in metres at that latitude (in
  * EPSG:4326 their degree width and height differ). The ramp spans the smallest to the largest
  * cell mean of each property. Every image of an operation shares one grid, so they overlay. The
- * long side stays ≤ `maxPixels`: cells double when the points spread further (or the memory
- * budget is reached), so a coarsened image is between half and all of that size.
+ * long side stays ≤ `maxPixels` cells: cells double when the points spread further (or the memory
+ * budget is reached), so a coarsened image is between half and all of that size. Each cell is then
+ * drawn as a block of k × k pixels, k the smallest whole number that makes the long side at least
+ * `minPixels` (512): a swath-wide cell is a few pixels on screen, not one.
  */
 export class PropertyRasters {
   private readonly layers: { property: StandardProperty; unit: string }[] = [];
@@ -131,10 +152,12 @@ export class PropertyRasters {
   private grid: Grid | null = null;
   private readonly xy = new Float64Array(2);
   private readonly options: RenderOptions;
+  private readonly layer: ImageLayer;
 
   /** @param units unit of every numeric standard property the operation has (the Standardizer's `units`) */
   constructor(units: ReadonlyMap<StandardProperty, string>, options: RenderOptions = {}) {
     this.options = options;
+    this.layer = options.layer ?? 'standard';
     this.projection = options.projection ?? 'EPSG:4326';
     this.project = projector(this.projection);
     this.rampSource = options.ramp ?? LEAF_DEFAULT_RAMP;
@@ -152,21 +175,24 @@ export class PropertyRasters {
     this.raster = this.layers.length > 0 ? new SparseMeanRaster(this.layers.length, maxPixels, maxTiles) : null;
   }
 
-  /** Adds the kept points (`keep[i] === null`) of a standardized batch. */
-  add(batch: PointBatch, keep: readonly (string | null)[]): void {
+  /**
+   * Adds the kept points (`keep[i] === null`) at indices `from` until `to` of a standardized batch:
+   * the whole batch by default, or a run of slots of a ring buffer (the filter pass's window).
+   */
+  add(batch: PointBatch, keep: readonly (string | null)[], from = 0, to = batch.length): void {
     const raster = this.raster;
     if (!raster) return;
     const columns = this.layers.map((l) => batch.numbers.get(l.property));
     const { lon, lat } = batch;
     const xy = this.xy;
-    for (let i = 0; i < batch.length; i++) {
+    for (let i = from; i < to; i++) {
       if (keep[i] !== null) continue;
       const x = lon[i]!;
       const y = lat[i]!;
       // (0, 0) is a receiver that has no fix yet, not a field in the Gulf of Guinea; one such point
       // would stretch the image across half the globe.
       if (!Number.isFinite(x) || !Number.isFinite(y) || (x === 0 && y === 0) || Math.abs(y) > 90) continue;
-      const grid = this.grid ?? this.startGrid(batch, keep, i);
+      const grid = this.grid ?? this.startGrid(batch, keep, i, to);
       this.project(x, y, xy);
       const bx = Math.floor((xy[0]! - grid.x0) / grid.dx);
       const by = Math.floor((xy[1]! - grid.y0) / grid.dy);
@@ -185,12 +211,12 @@ export class PropertyRasters {
   }
 
   /** Fixes the grid at the first drawn point: its position is the origin, its swath the cell size. */
-  private startGrid(batch: PointBatch, keep: readonly (string | null)[], first: number): Grid {
+  private startGrid(batch: PointBatch, keep: readonly (string | null)[], first: number, end: number): Grid {
     let meters = this.options.cellMeters;
     if (meters === undefined) {
       const widths = batch.numbers.get('equipmentWidth');
       if (widths && this.widthToMeters) {
-        for (let i = first; i < batch.length; i++) {
+        for (let i = first; i < end; i++) {
           const w = widths[i]!;
           if (keep[i] === null && w > 0) {
             meters = this.widthToMeters(w);
@@ -217,24 +243,30 @@ export class PropertyRasters {
     if (this.raster && extent && grid) {
       await mkdir(join(outDir, IMAGE_FILES.folder), { recursive: true });
       const scale = this.raster.scale;
-      const dx = grid.dx * scale;
-      const dy = grid.dy * scale;
-      const width = extent.maxIx - extent.minIx + 1;
-      const height = extent.maxIy - extent.minIy + 1;
-      const left = grid.x0 + extent.minIx * dx;
-      const top = grid.y0 + (extent.maxIy + 1) * dy;
+      const columns = extent.maxIx - extent.minIx + 1;
+      const rows = extent.maxIy - extent.minIy + 1;
+      // Whole pixels per cell: pixel edges stay on cell edges, so the georeference is exact at any size.
+      const k = Math.max(1, Math.ceil((this.options.minPixels ?? DEFAULT_MIN_PIXELS) / Math.max(columns, rows)));
+      const cellDx = grid.dx * scale;
+      const cellDy = grid.dy * scale;
+      const dx = cellDx / k;
+      const dy = cellDy / k;
+      const width = columns * k;
+      const height = rows * k;
+      const left = grid.x0 + extent.minIx * cellDx;
+      const top = grid.y0 + (extent.maxIy + 1) * cellDy;
       const [west, north] = unproject(this.projection, left, top);
-      const [east, south] = unproject(this.projection, left + width * dx, top - height * dy);
+      const [east, south] = unproject(this.projection, left + columns * cellDx, top - rows * cellDy);
       for (let l = 0; l < this.layers.length; l++) {
         const { property, unit: code } = this.layers[l]!;
-        const drawn = this.draw(l, width, height, extent.minIx, extent.maxIy);
+        const drawn = this.draw(l, columns, rows, extent.minIx, extent.maxIy);
         if (!drawn) {
           skipped.push({ property, reason: 'no kept point has a value' });
           continue;
         }
         const name = `${property}.png`;
         const url = `${IMAGE_FILES.folder}/${name}`;
-        await writeFile(join(outDir, url), encode({ width, height, data: drawn.rgba, depth: 8, channels: 4 }));
+        await writeFile(join(outDir, url), encode({ width, height, data: enlarge(drawn.rgba, columns, rows, k), depth: 8, channels: 4 }));
         await writeFile(join(outDir, `${url}.aux.xml`), pamXml(this.projection, left, top, dx, dy));
         paths.push({ file: join(outDir, url), name }, { file: join(outDir, `${url}.aux.xml`), name: `${name}.aux.xml` });
         images.push({
@@ -245,11 +277,13 @@ export class PropertyRasters {
           projection: this.projection,
           width,
           height,
+          pixelsPerCell: k,
           geoTransform: [left, dx, 0, top, 0, -dy],
           bounds: [west, south, east, north],
           cellMeters: grid.meters * scale,
           legend: {
             unit: code,
+            layer: this.layer,
             min: drawn.min,
             max: drawn.max,
             breaks: this.ramp.stops.map((s) => ({ percent: s.at * 100, value: drawn.min + s.at * (drawn.max - drawn.min), color: [...s.color] })),
@@ -272,7 +306,7 @@ export class PropertyRasters {
     return { images, skipped, zip: IMAGE_FILES.zip };
   }
 
-  /** Colours one layer: the ramp's 0 % at the smallest cell mean, 100 % at the largest. */
+  /** Colours one layer, a pixel per cell: the ramp's 0 % at the smallest cell mean, 100 % at the largest. */
   private draw(layer: number, width: number, height: number, minIx: number, maxIy: number): { rgba: Uint8Array; min: number; max: number; cells: number; points: number } | null {
     const raster = this.raster!;
     let min = Infinity;
@@ -297,4 +331,21 @@ export class PropertyRasters {
     });
     return { rgba, min, max, cells, points };
   }
+}
+
+/** Draws each cell of a `columns` × `rows` RGBA image as a k × k block of pixels. */
+function enlarge(cells: Uint8Array, columns: number, rows: number, k: number): Uint8Array {
+  if (k === 1) return cells;
+  const rowBytes = columns * k * 4;
+  const out = new Uint8Array(rowBytes * rows * k);
+  for (let r = 0; r < rows; r++) {
+    const first = r * k * rowBytes;
+    for (let c = 0; c < columns; c++) {
+      const src = (r * columns + c) * 4;
+      for (let p = 0; p < k; p++) out.set(cells.subarray(src, src + 4), first + (c * k + p) * 4);
+    }
+    // The block's other pixel rows repeat its first.
+    for (let p = 1; p < k; p++) out.copyWithin(first + p * rowBytes, first, first + rowBytes);
+  }
+  return out;
 }

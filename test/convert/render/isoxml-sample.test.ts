@@ -72,8 +72,10 @@ for (const projection of ['EPSG:4326', 'EPSG:3857'] as const) {
       const [gx0, gdx, , gy0, , gndy] = info.geoTransform as number[];
       assert.ok(Math.abs(gx0! - seed.geoTransform[0]) < 1e-6 && Math.abs(gy0! - seed.geoTransform[3]) < 1e-6);
       assert.deepEqual(info.size, [seed.width, seed.height]);
-      const cellLon = projection === 'EPSG:4326' ? gdx! : (e - w) / seed.width;
-      const cellLat = projection === 'EPSG:4326' ? -gndy! : (n - s) / seed.height;
+      // A cell is pixelsPerCell pixels wide.
+      const k = seed.pixelsPerCell;
+      const cellLon = projection === 'EPSG:4326' ? gdx! * k : ((e - w) / seed.width) * k;
+      const cellLat = projection === 'EPSG:4326' ? -gndy! * k : ((n - s) / seed.height) * k;
       const eps = 1e-9;
       assert.ok(w <= ORACLE_BBOX.west + eps && ORACLE_BBOX.west - w <= cellLon + eps, `west ${w}`);
       assert.ok(e >= ORACLE_BBOX.east - eps && e - ORACLE_BBOX.east <= cellLon + eps, `east ${e}`);
@@ -101,15 +103,20 @@ test('Kverneland sample, kept points: a 4.5 m grid over the 10 m × 97 m strip t
     assert.ok(Math.abs(seed.cellMeters - 4.5) < 1e-6, `cell ${seed.cellMeters}`);
     assert.equal(seed.legend.points, features.length);
     const info = gdalinfo(join(dir, 'render', seed.url));
-    const [, dx, , , , ndy] = info.geoTransform as number[];
+    const k = seed.pixelsPerCell;
+    const dx = info.geoTransform[1]! * k;
+    const ndy = info.geoTransform[5]! * k;
     const [west, north] = info.cornerCoordinates.upperLeft;
     const [east, south] = info.cornerCoordinates.lowerRight;
     const eps = 1e-7; // gdalinfo prints degrees to 7 decimals
-    assert.ok(west <= Math.min(...lons) + eps && Math.min(...lons) - west < dx!, `west ${west}`);
-    assert.ok(east >= Math.max(...lons) - eps && east - Math.max(...lons) < dx!, `east ${east}`);
-    assert.ok(south <= Math.min(...lats) + eps && Math.min(...lats) - south < -ndy!, `south ${south}`);
-    assert.ok(north >= Math.max(...lats) - eps && north - Math.max(...lats) < -ndy!, `north ${north}`);
-    // 10.7 m × 96.8 m of track at 4.5 m cells: 3 or 4 columns, 22 or 23 rows.
-    assert.ok(seed.width >= 3 && seed.width <= 4 && seed.height >= 22 && seed.height <= 23, `${seed.width}×${seed.height}`);
+    assert.ok(west <= Math.min(...lons) + eps && Math.min(...lons) - west < dx, `west ${west}`);
+    assert.ok(east >= Math.max(...lons) - eps && east - Math.max(...lons) < dx, `east ${east}`);
+    assert.ok(south <= Math.min(...lats) + eps && Math.min(...lats) - south < -ndy, `south ${south}`);
+    assert.ok(north >= Math.max(...lats) - eps && north - Math.max(...lats) < -ndy, `north ${north}`);
+    // 10.7 m × 96.8 m of track at 4.5 m cells: 3 or 4 columns, 22 or 23 rows, the rows ceil(512 / 22 or 23) = 24 or 23 px high.
+    const [columns, rows] = [seed.width / k, seed.height / k];
+    assert.ok(columns >= 3 && columns <= 4 && rows >= 22 && rows <= 23, `${columns}×${rows} cells`);
+    assert.equal(k, Math.ceil(512 / rows));
+    assert.ok(seed.height >= 512, `${seed.height} px`);
   });
 });

@@ -79,6 +79,21 @@ function pixel(png: ReturnType<typeof decode>, col: number, row: number): number
   return [...png.data.subarray(o, o + 4)];
 }
 
+/**
+ * The colour of the cell at (col, row), cells counted from the top left, after checking that its
+ * k × k block of pixels is that one colour throughout (its four corners and its centre).
+ */
+function cell(png: ReturnType<typeof decode>, k: number, col: number, row: number): number[] {
+  const colour = pixel(png, col * k, row * k);
+  for (const [dc, dr] of [[k - 1, 0], [0, k - 1], [k - 1, k - 1], [k >> 1, k >> 1]] as const) {
+    assert.deepEqual(pixel(png, col * k + dc, row * k + dr), colour, `cell (${col}, ${row}) is not one colour`);
+  }
+  return colour;
+}
+
+// 5 × 2 cells: each drawn as a block of ceil(512 / 5) = 103 pixels a side, so the long side is 515 ≥ 512.
+const K = 103;
+
 /** Kept points with a value: the data's bounds in lon/lat. */
 const kept = POINTS.map((p, i) => ({ ...p, i })).filter((p) => !p.keep && !Number.isNaN(p.wet));
 const lons = kept.map((p) => LON0 + (p.ix + (p.i === 0 ? 0 : 0.5)) * DX);
@@ -108,25 +123,25 @@ test('wetMassPerArea map: size, exact ramp colours, transparency, legend', async
 
     const png = decode(await readFile(join(dir, 'images/wetMassPerArea.png')));
     // Kept cells with values span ix 0..4, iy 0..1: the removed point (1,1) and the empty one (6,0) add nothing.
-    assert.equal(png.width, 5);
-    assert.equal(png.height, 2);
+    assert.equal(png.width, 5 * K);
+    assert.equal(png.height, 2 * K);
     assert.equal(png.channels, 4);
     // Row 0 is the north row (iy 1). min 100 → 0 % [200,0,0]; max 200 → 100 % [0,130,0];
     // cell (2,0) mean (130 + 150) / 2 = 140 → 40 %, halfway 35 % [255,40,0] → 45 % [255,150,0] = [255,95,0].
-    assert.deepEqual(pixel(png, 0, 1), [200, 0, 0, 255]);
-    assert.deepEqual(pixel(png, 4, 0), [0, 130, 0, 255]);
-    assert.deepEqual(pixel(png, 2, 1), [255, 95, 0, 255]);
+    assert.deepEqual(cell(png, K, 0, 1), [200, 0, 0, 255]);
+    assert.deepEqual(cell(png, K, 4, 0), [0, 130, 0, 255]);
+    assert.deepEqual(cell(png, K, 2, 1), [255, 95, 0, 255]);
     // No data: transparent (nv [0,0,0,0]), including the cell of the removed point.
-    assert.deepEqual(pixel(png, 1, 0), [0, 0, 0, 0]);
-    assert.deepEqual(pixel(png, 1, 1), [0, 0, 0, 0]);
-    assert.deepEqual(pixel(png, 3, 0), [0, 0, 0, 0]);
+    assert.deepEqual(cell(png, K, 1, 0), [0, 0, 0, 0]);
+    assert.deepEqual(cell(png, K, 1, 1), [0, 0, 0, 0]);
+    assert.deepEqual(cell(png, K, 3, 0), [0, 0, 0, 0]);
 
     // Speed: 2 (min), (2 + 4) / 2 = 3 → 25 % = 25/35 of [200,0,0] → [255,40,0] = [239.3, 28.6] → [239,29,0].
     const speed = decode(await readFile(join(dir, 'images/speed.png')));
-    assert.deepEqual(pixel(speed, 2, 1), [239, 29, 0, 255]);
+    assert.deepEqual(cell(speed, K, 2, 1), [239, 29, 0, 255]);
     // A constant property (width 10 m everywhere) is drawn in the ramp's middle: 50 % = [255,195,0].
     const width = decode(await readFile(join(dir, 'images/equipmentWidth.png')));
-    assert.deepEqual(pixel(width, 0, 1), [255, 195, 0, 255]);
+    assert.deepEqual(cell(width, K, 0, 1), [255, 195, 0, 255]);
 
     const list = JSON.parse(await readFile(join(dir, 'images.json'), 'utf8')) as ImageEntry[];
     const wet = list[0]!;
@@ -134,6 +149,8 @@ test('wetMassPerArea map: size, exact ramp colours, transparency, legend', async
     assert.equal(wet.ramp['45%']!.join(), '255,150,0');
     assert.equal(wet.ramp.nv!.join(), '0,0,0,0');
     assert.equal(wet.legend.unit, 'lb/ac');
+    assert.equal(wet.legend.layer, 'standard');
+    assert.deepEqual([wet.width, wet.height, wet.pixelsPerCell], [5 * K, 2 * K, K]);
     assert.equal(wet.legend.min, 100);
     assert.equal(wet.legend.max, 200);
     assert.equal(wet.legend.cells, 3);
@@ -161,8 +178,10 @@ test('EPSG:4326 georeference read back by gdalinfo', { skip: NO_GDAL }, async ()
     const info = gdalinfo(join(dir, 'images/wetMassPerArea.png'));
     assert.equal(info.stac?.['proj:epsg'], 4326);
     assert.match(info.coordinateSystem.wkt, /GEOGCRS\["WGS 84"/);
-    const [, dx, , , , ndy] = info.geoTransform as [number, number, number, number, number, number];
-    // 10 m cells: within 1 % of 10 m in degrees at 50° N.
+    const [, px, , , , npy] = info.geoTransform as [number, number, number, number, number, number];
+    // 10 m cells of K pixels: within 1 % of 10 m in degrees at 50° N.
+    const dx = px * K;
+    const ndy = npy * K;
     assert.ok(Math.abs(dx / DX - 1) < 0.01, `dx ${dx}`);
     assert.ok(Math.abs(-ndy / DY - 1) < 0.01, `dy ${-ndy}`);
     const [west, north] = info.cornerCoordinates.upperLeft;
@@ -174,7 +193,7 @@ test('EPSG:4326 georeference read back by gdalinfo', { skip: NO_GDAL }, async ()
     assert.ok(east >= BOUNDS.east - EPS && east - BOUNDS.east < dx, `east ${east}`);
     assert.ok(south <= BOUNDS.south + EPS && BOUNDS.south - south < -ndy, `south ${south}`);
     assert.ok(north >= BOUNDS.north - EPS && north - BOUNDS.north < -ndy, `north ${north}`);
-    assert.deepEqual(info.size, [5, 2]);
+    assert.deepEqual(info.size, [5 * K, 2 * K]);
     assert.deepEqual(info.bands.map((b) => b.colorInterpretation), ['Red', 'Green', 'Blue', 'Alpha']);
     checkColoursAt(join(dir, 'images/wetMassPerArea.png'));
   });
@@ -190,15 +209,15 @@ test('EPSG:3857 georeference read back by gdalinfo, compared with proj4', { skip
     const [east, south] = info.cornerCoordinates.lowerRight;
     const [bw, bs] = proj4('EPSG:4326', 'EPSG:3857', [BOUNDS.west, BOUNDS.south]);
     const [be, bn] = proj4('EPSG:4326', 'EPSG:3857', [BOUNDS.east, BOUNDS.north]);
-    const cell = info.geoTransform[1]!;
+    const side = info.geoTransform[1]! * K;
     // gdalinfo prints projected corners to 3 decimals (mm).
     const EPS = 1e-3;
     // 10 ground metres are 10 / cos 50° = 15.56 mercator metres.
-    assert.ok(Math.abs(cell - 10 / Math.cos((50 * Math.PI) / 180)) < 0.05, `cell ${cell}`);
-    assert.ok(west <= bw! + EPS && bw! - west < cell, `west ${west} vs ${bw}`);
-    assert.ok(east >= be! - EPS && east - be! < cell, `east ${east} vs ${be}`);
-    assert.ok(south <= bs! + EPS && bs! - south < cell, `south ${south} vs ${bs}`);
-    assert.ok(north >= bn! - EPS && north - bn! < cell, `north ${north} vs ${bn}`);
+    assert.ok(Math.abs(side - 10 / Math.cos((50 * Math.PI) / 180)) < 0.05, `cell ${side}`);
+    assert.ok(west <= bw! + EPS && bw! - west < side, `west ${west} vs ${bw}`);
+    assert.ok(east >= be! - EPS && east - be! < side, `east ${east} vs ${be}`);
+    assert.ok(south <= bs! + EPS && bs! - south < side, `south ${south} vs ${bs}`);
+    assert.ok(north >= bn! - EPS && north - bn! < side, `north ${north} vs ${bn}`);
     // The lon/lat bounds Furrow reports agree with the projected corners (from the unrounded GeoTransform).
     const [w, s, e, n] = result.images[0]!.bounds;
     const [x0, dx, , y0, , ndy] = info.geoTransform as number[];
@@ -226,18 +245,22 @@ test('the image stays within maxPixels however far the points spread, means kept
     const img = images[0]!;
     // 1000 cells halve to 500, 250, 125, 63, 32, 16: cells of 64 × 10 m = 640 m.
     assert.equal(img.cellMeters, 640);
-    assert.ok(img.width <= 16 && img.height === 1, `${img.width}×${img.height}`);
+    const k = img.pixelsPerCell;
+    assert.ok(img.width / k <= 16 && img.height === k, `${img.width}×${img.height} px, ${k} px a cell`);
+    // Still at least 512 pixels on the long side: 16 cells of 32 px.
+    assert.ok(img.width >= 512 && img.width < 512 + k, `${img.width} px`);
     assert.equal(img.legend.points, n);
     // Each coarse cell's value is the mean speed of the points inside it: recompute it from the
-    // image's own grid (its left edge is the first point, cells geoTransform[1] degrees wide).
-    const [x0, dx] = img.geoTransform;
+    // image's own grid (its left edge is the first point, cells k × geoTransform[1] degrees wide).
+    const x0 = img.geoTransform[0];
+    const dx = img.geoTransform[1] * k;
     const cells = new Map<number, number[]>();
     for (let i = 0; i < n; i++) {
       const c = Math.floor((b.lon[i]! - x0) / dx);
       cells.set(c, [...(cells.get(c) ?? []), i]);
     }
     const cellMeans = [...cells.values()].map((v) => v.reduce((a, x) => a + x, 0) / v.length);
-    assert.equal(cells.size, img.width);
+    assert.equal(cells.size, img.width / k);
     // About 64 points per cell: the first cell's mean is near 31.5, the last near 980.
     assert.ok(Math.abs(img.legend.min - 31.5) < 1.5 && img.legend.min === Math.min(...cellMeans), `min ${img.legend.min}`);
     assert.ok(Math.abs(img.legend.max - 980) < 2 && img.legend.max === Math.max(...cellMeans), `max ${img.legend.max}`);
@@ -277,11 +300,43 @@ test('points without a usable position or value are left out, never stretch the 
     rasters.add(b, new Array<null>(rows.length).fill(null));
     const { images } = await rasters.finish(dir);
     assert.equal(images.length, 1);
-    assert.deepEqual([images[0]!.width, images[0]!.height, images[0]!.legend.points], [1, 1, 1]);
+    // One cell, drawn 512 × 512 pixels.
+    assert.deepEqual([images[0]!.width, images[0]!.height, images[0]!.pixelsPerCell, images[0]!.legend.points], [512, 512, 512, 1]);
     assert.deepEqual(images[0]!.bounds.map((v) => Math.round(v * 1e4) / 1e4), [LON0, LAT0, LON0 + 0.0001, LAT0 + 0.0001]);
   });
 });
 
 test('a malformed ramp option is refused when the renderer is built', () => {
   assert.throws(() => new PropertyRasters(UNITS, { ramp: { '0%': [0, 0, 0], high: [1, 1, 1] } }), /ramp key "high"/);
+});
+
+test('points fed as runs of a ring buffer with the filter pass verdicts: the ramp spans the kept values only', async () => {
+  await withTempDir(async (dir) => {
+    const rasters = new PropertyRasters(new Map<StandardProperty, string>([['speed', 'm/s']]), { cellMeters: 10, layer: 'filtered' });
+    // A ring of 8 slots holding 6 points that wrapped: slots 5, 6, 7, 0, 1, 2 in input order, one
+    // point per cell eastwards; the fourth (slot 0, speed 500) an outlier the filters removed.
+    const ring = emptyBatch(8, ['speed']);
+    ring.length = 8;
+    const verdicts: (string | null)[] = new Array<string | null>(8).fill('not in the window');
+    const speeds = [2, 3, 4, 500, 5, 6];
+    speeds.forEach((v, i) => {
+      const s = (5 + i) % 8;
+      ring.lon[s] = LON0 + (i + 0.5) * DX;
+      ring.lat[s] = LAT0;
+      ring.numbers.get('speed')![s] = v;
+      verdicts[s] = v === 500 ? 'outliers' : null;
+    });
+    rasters.add(ring, verdicts, 5, 8);
+    rasters.add(ring, verdicts, 0, 3);
+    const { images } = await rasters.finish(dir);
+    const img = images[0]!;
+    // Kept: 2, 3, 4, 5, 6 in 5 of the 6 cells; the outlier's cell stays empty and 500 is not the maximum.
+    assert.deepEqual([img.legend.min, img.legend.max, img.legend.points, img.legend.cells, img.legend.layer], [2, 6, 5, 5, 'filtered']);
+    const k = img.pixelsPerCell;
+    assert.deepEqual([img.width / k, img.height / k, k], [6, 1, Math.ceil(512 / 6)]);
+    const png = decode(await readFile(join(dir, 'images/speed.png')));
+    assert.deepEqual(cell(png, k, 0, 0), [200, 0, 0, 255]); // 2: 0 %
+    assert.deepEqual(cell(png, k, 3, 0), [0, 0, 0, 0]); // the outlier's cell: no data
+    assert.deepEqual(cell(png, k, 5, 0), [0, 130, 0, 255]); // 6: 100 %
+  });
 });
