@@ -13,8 +13,88 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange an API owner username and password for a bearer token */
+        /**
+         * Exchange an API owner username and password for a bearer token
+         * @description Failed logins are counted per client address and per username: after FURROW_LOGIN_FREE_ATTEMPTS failures each further one blocks that address or username for 1 s, 2 s, 4 s, … up to FURROW_LOGIN_MAX_DELAY_SECONDS (429 with Retry-After). 503 with Retry-After when too many logins wait for password hashing.
+         */
         post: operations["authenticate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/owners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List API owners (administrators) */
+        get: operations["listOwners"];
+        put?: never;
+        /** Create an API owner (administrators) */
+        post: operations["createOwner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/owners/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an API owner (administrators; any owner for itself) */
+        get: operations["getOwner"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an API owner with all its Leaf users, uploads, files and webhooks (administrators)
+         * @description The stored uploads and outputs are purged by background jobs queued with the deletion. The last enabled administrator cannot be deleted.
+         */
+        delete: operations["deleteOwner"];
+        options?: never;
+        head?: never;
+        /** Disable, enable, promote or demote an API owner (administrators) */
+        patch: operations["updateOwner"];
+        trace?: never;
+    };
+    "/api/owners/{id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change an API owner’s password (administrators; any owner its own, with the current one)
+         * @description Every token of the owner issued before stops working (the caller’s own too when it changes its own password): authenticate again.
+         */
+        put: operations["changeOwnerPassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/owners/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The API owner of the token */
+        get: operations["getCurrentOwner"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -257,6 +337,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/services/operations/api/files/{id}/map-points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every k-th point of the filtered (or standard) GeoJSON with one property, for a web map
+         * @description A FeatureCollection of at most `limit` points (k doubles until they fit, so between limit / 2 and limit once the layer has more), each with only `property`; the foreign member `furrow` gives the layer, the points read (`total`), kept and the step k, and the min and max of the property among the kept points. `layer=filtered` (default) falls back to `standard` when the file has no filtered output.
+         */
+        get: operations["getFileMapPoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/services/operations/api/files/{id}/signed/{expires}/{signature}/{what}": {
         parameters: {
             query?: never;
@@ -463,8 +563,509 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Bad credentials */
+            /** @description Bad credentials, or the owner is disabled */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed logins from this address or for this username; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many logins waiting; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOwners: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description may manage the other owners */
+                        admin: boolean;
+                        /** Format: date-time */
+                        createdTime: string;
+                        /** @description may not log in; its tokens are refused; its data stays */
+                        disabled: boolean;
+                        /** Format: uuid */
+                        id: string;
+                        username: string;
+                    }[];
+                };
+            };
+            /** @description Bad Request: invalid parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: only an administrator may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found (also for another API owner’s resources) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createOwner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A new API owner; not an administrator unless `admin` */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default false */
+                    admin?: boolean;
+                    password: string;
+                    /** @description no leading or trailing spaces */
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description An API owner: the account that authenticates and owns Leaf users, uploads, files and webhooks */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description may manage the other owners */
+                        admin: boolean;
+                        /** Format: date-time */
+                        createdTime: string;
+                        /** @description may not log in; its tokens are refused; its data stays */
+                        disabled: boolean;
+                        /** Format: uuid */
+                        id: string;
+                        username: string;
+                    };
+                };
+            };
+            /** @description Bad Request: invalid parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: only an administrator may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found (also for another API owner’s resources) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOwner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An API owner: the account that authenticates and owns Leaf users, uploads, files and webhooks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description may manage the other owners */
+                        admin: boolean;
+                        /** Format: date-time */
+                        createdTime: string;
+                        /** @description may not log in; its tokens are refused; its data stays */
+                        disabled: boolean;
+                        /** Format: uuid */
+                        id: string;
+                        username: string;
+                    };
+                };
+            };
+            /** @description Bad Request: invalid parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: only an administrator may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found (also for another API owner’s resources) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteOwner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request: invalid parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: only an administrator may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found (also for another API owner’s resources) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateOwner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Disabling revokes the owner’s tokens. The last enabled administrator cannot be disabled or demoted */
+        requestBody: {
+            content: {
+                "application/json": {
+                    admin?: boolean;
+                    disabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description An API owner: the account that authenticates and owns Leaf users, uploads, files and webhooks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description may manage the other owners */
+                        admin: boolean;
+                        /** Format: date-time */
+                        createdTime: string;
+                        /** @description may not log in; its tokens are refused; its data stays */
+                        disabled: boolean;
+                        /** Format: uuid */
+                        id: string;
+                        username: string;
+                    };
+                };
+            };
+            /** @description Bad Request: invalid parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: only an administrator may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found (also for another API owner’s resources) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeOwnerPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Every token of the owner issued before the change stops working */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description required when an owner changes its own password */
+                    currentPassword?: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description changed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request: invalid parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: only an administrator may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found (also for another API owner’s resources) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong current passwords; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCurrentOwner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An API owner: the account that authenticates and owns Leaf users, uploads, files and webhooks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description may manage the other owners */
+                        admin: boolean;
+                        /** Format: date-time */
+                        createdTime: string;
+                        /** @description may not log in; its tokens are refused; its data stays */
+                        disabled: boolean;
+                        /** Format: uuid */
+                        id: string;
+                        username: string;
+                    };
+                };
+            };
+            /** @description Bad Request: invalid parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: only an administrator may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found (also for another API owner’s resources) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1231,6 +1832,11 @@ export interface operations {
                              * Format: uri
                              * @description download route: needs the bearer token
                              */
+                            downloadFilteredGeoparquet?: string;
+                            /**
+                             * Format: uri
+                             * @description download route: needs the bearer token
+                             */
                             downloadNormalizedGeojson?: string;
                             /**
                              * Format: uri
@@ -1251,6 +1857,11 @@ export interface operations {
                              * Format: uri
                              * @description download route: needs the bearer token
                              */
+                            downloadStandardGeoparquet?: string;
+                            /**
+                             * Format: uri
+                             * @description download route: needs the bearer token
+                             */
                             downloadZippedPNGs?: string;
                             /** @description Leaf field ids the file intersects. Furrow has no field boundaries yet: always empty */
                             fields: string[];
@@ -1261,6 +1872,11 @@ export interface operations {
                              * @description signed link: opens without a bearer token until it expires (FURROW_LINK_SECONDS), then answers 403
                              */
                             filteredGeojson?: string;
+                            /**
+                             * Format: uri
+                             * @description signed link: opens without a bearer token until it expires (FURROW_LINK_SECONDS), then answers 403
+                             */
+                            filteredGeoparquet?: string;
                             /** Format: uuid */
                             id: string;
                             /** Format: uuid */
@@ -1297,6 +1913,11 @@ export interface operations {
                              * @description signed link: opens without a bearer token until it expires (FURROW_LINK_SECONDS), then answers 403
                              */
                             standardGeojson?: string;
+                            /**
+                             * Format: uri
+                             * @description signed link: opens without a bearer token until it expires (FURROW_LINK_SECONDS), then answers 403
+                             */
+                            standardGeoparquet?: string;
                             /** @enum {unknown} */
                             status: "processed" | "processing" | "failed";
                             statusDetails?: string;
@@ -1378,6 +1999,11 @@ export interface operations {
                          * Format: uri
                          * @description download route: needs the bearer token
                          */
+                        downloadFilteredGeoparquet?: string;
+                        /**
+                         * Format: uri
+                         * @description download route: needs the bearer token
+                         */
                         downloadNormalizedGeojson?: string;
                         /**
                          * Format: uri
@@ -1398,6 +2024,11 @@ export interface operations {
                          * Format: uri
                          * @description download route: needs the bearer token
                          */
+                        downloadStandardGeoparquet?: string;
+                        /**
+                         * Format: uri
+                         * @description download route: needs the bearer token
+                         */
                         downloadZippedPNGs?: string;
                         /** @description Leaf field ids the file intersects. Furrow has no field boundaries yet: always empty */
                         fields: string[];
@@ -1408,6 +2039,11 @@ export interface operations {
                          * @description signed link: opens without a bearer token until it expires (FURROW_LINK_SECONDS), then answers 403
                          */
                         filteredGeojson?: string;
+                        /**
+                         * Format: uri
+                         * @description signed link: opens without a bearer token until it expires (FURROW_LINK_SECONDS), then answers 403
+                         */
+                        filteredGeoparquet?: string;
                         /** Format: uuid */
                         id: string;
                         /** Format: uuid */
@@ -1444,6 +2080,11 @@ export interface operations {
                          * @description signed link: opens without a bearer token until it expires (FURROW_LINK_SECONDS), then answers 403
                          */
                         standardGeojson?: string;
+                        /**
+                         * Format: uri
+                         * @description signed link: opens without a bearer token until it expires (FURROW_LINK_SECONDS), then answers 403
+                         */
+                        standardGeoparquet?: string;
                         /** @enum {unknown} */
                         status: "processed" | "processing" | "failed";
                         statusDetails?: string;
@@ -1498,7 +2139,7 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
-                what: "originalFile" | "rawGeojson" | "normalizedGeojson" | "standardGeojson" | "filteredGeojson" | "zippedPNGs" | "summary" | "annotatedGeojson" | "coverageGeojson" | "coverageFlatGeobuf";
+                what: "originalFile" | "rawGeojson" | "normalizedGeojson" | "standardGeojson" | "filteredGeojson" | "standardGeoparquet" | "filteredGeoparquet" | "zippedPNGs" | "summary" | "annotatedGeojson" | "coverageGeojson" | "coverageFlatGeobuf";
             };
             cookie?: never;
         };
@@ -1703,6 +2344,60 @@ export interface operations {
             };
         };
     };
+    getFileMapPoints: {
+        parameters: {
+            query?: {
+                layer?: "filtered" | "standard";
+                limit?: number;
+                /** @description standard property to carry, e.g. wetMassPerArea */
+                property?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description GeoJSON FeatureCollection */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/geo+json": string;
+                };
+            };
+            /** @description Bad Request: invalid parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found (also for another API owner’s resources) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     openSignedFileOutput: {
         parameters: {
             query?: never;
@@ -1713,7 +2408,7 @@ export interface operations {
                 id: string;
                 /** @description base64url HMAC-SHA256 of the file’s path prefix and the expiry */
                 signature: string;
-                what: "originalFile" | "rawGeojson" | "normalizedGeojson" | "standardGeojson" | "filteredGeojson" | "zippedPNGs" | "summary" | "annotatedGeojson" | "coverageGeojson" | "coverageFlatGeobuf";
+                what: "originalFile" | "rawGeojson" | "normalizedGeojson" | "standardGeojson" | "filteredGeojson" | "standardGeoparquet" | "filteredGeoparquet" | "zippedPNGs" | "summary" | "annotatedGeojson" | "coverageGeojson" | "coverageFlatGeobuf";
             };
             cookie?: never;
         };

@@ -114,6 +114,7 @@ export const mapRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (ap
     {
       schema: {
         tags: ['files'],
+        operationId: 'getFileMapPoints',
         summary: 'Every k-th point of the filtered (or standard) GeoJSON with one property, for a web map',
         description:
           'A FeatureCollection of at most `limit` points (k doubles until they fit, so between limit / 2 and limit once the layer has more), each with only `property`; ' +
