@@ -61,7 +61,9 @@ const NEVER = ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-
 function attempts(): Record<string, Attempt[]> {
   const emptyList = async (response: Response, text: string) => {
     assert.equal(response.status, 200, text);
-    assert.deepEqual(JSON.parse(text), []);
+    // GET /files answers Leaf's {"operations": [...]}; the other lists a bare array.
+    const body = JSON.parse(text) as unknown[] | { operations: unknown[] };
+    assert.deepEqual(Array.isArray(body) ? body : body.operations, []);
     assert.equal(response.headers.get('x-total-count') ?? '0', '0');
   };
   return {
@@ -115,7 +117,7 @@ function attempts(): Record<string, Attempt[]> {
       },
     ],
     ...Object.fromEntries(
-      ['', '/summary', '/units', '/status', '/images'].map((sub) => [
+      ['', '/summary', '/units', '/status', '/images', '/map-points'].map((sub) => [
         `GET /services/operations/api/files/{id}${sub}`,
         [a.file, a.merged].map((id) => ({ method: 'GET', path: `${F}/${id}${sub}`, expect: 404 })),
       ]),
@@ -123,6 +125,13 @@ function attempts(): Record<string, Attempt[]> {
     'GET /services/operations/api/files/{id}/images/{name}': [
       { method: 'GET', path: `${F}/${a.file}/images/${a.image}`, expect: 404 },
       { method: 'GET', path: `${F}/${a.file}/images/${a.image}.aux.xml`, expect: 404 },
+    ],
+    // Signed links carry no bearer: a link Bob forges for Alice's file (no valid signature) is refused, never served.
+    'GET /services/operations/api/files/{id}/signed/{expires}/{signature}/{what}': [
+      { method: 'GET', path: `${F}/${a.file}/signed/9999999999/${'0'.repeat(43)}/standardGeojson`, expect: (response) => assert.ok([403, 404].includes(response.status), String(response.status)) },
+    ],
+    'GET /services/operations/api/files/{id}/signed/{expires}/{signature}/images/{name}': [
+      { method: 'GET', path: `${F}/${a.file}/signed/9999999999/${'0'.repeat(43)}/images/${a.image}`, expect: (response) => assert.ok([403, 404].includes(response.status), String(response.status)) },
     ],
     'GET /services/operations/api/files/{id}/download/{what}': DOWNLOADS.flatMap((what) => [a.file, a.merged].map((id) => ({ method: 'GET', path: `${F}/${id}/download/${what}`, expect: 404 }))),
 
