@@ -1,9 +1,10 @@
 import { after, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { startServe, type StartedServe } from '../helpers/serve.ts';
 import { ApiClient, waitFor } from './helpers/http.ts';
 import { SAMPLE_ZIP, convertDirectly } from './helpers/reference.ts';
 
@@ -12,7 +13,6 @@ import { SAMPLE_ZIP, convertDirectly } from './helpers/reference.ts';
  * worker converts an upload; started again on the same data folder, it finishes the batch, once.
  */
 
-const BIN = resolve(import.meta.dirname, '../../bin/furrow.mjs');
 const OWNER = { FURROW_OWNER_USERNAME: 'ops@example.com', FURROW_OWNER_PASSWORD: 'restart-password' };
 const children: ChildProcess[] = [];
 let dataDir: string | undefined;
@@ -22,31 +22,8 @@ after(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-/** Starts `furrow serve` on a free port and resolves with its address once it listens. */
-function serve(dir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: { ...process.env, ...OWNER, FURROW_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', FURROW_WORKERS: '1', FURROW_LOG_LEVEL: 'warn', FURROW_JOB_LEASE_SECONDS: '5' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`furrow serve did not start within 30 s:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolvePromise({ child, url: match[1]!, output: () => output });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`furrow serve exited with ${code}:\n${output}`));
-    });
-  });
+function serve(dir: string): Promise<StartedServe> {
+  return startServe(dir, OWNER, children);
 }
 
 it('a batch being converted when the process is SIGKILLed is converted once after the restart', { timeout: 150_000 }, async (t) => {

@@ -1,11 +1,12 @@
 import { after, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { startServe, type StartedServe } from '../helpers/serve.ts';
 import { ApiClient, waitFor } from '../api/helpers/http.ts';
 import { SAMPLE_ZIP } from '../api/helpers/reference.ts';
 
@@ -17,7 +18,6 @@ import { SAMPLE_ZIP } from '../api/helpers/reference.ts';
  * by the next start.
  */
 
-const BIN = resolve(import.meta.dirname, '../../bin/furrow.mjs');
 const OWNER = { FURROW_OWNER_USERNAME: 'stop@example.com', FURROW_OWNER_PASSWORD: 'shutdown-password' };
 const children: ChildProcess[] = [];
 const sockets: Socket[] = [];
@@ -29,30 +29,8 @@ after(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-function serve(dir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: { ...process.env, ...OWNER, FURROW_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', FURROW_WORKERS: '1', FURROW_LOG_LEVEL: 'warn', FURROW_JOB_LEASE_SECONDS: '5' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`furrow serve did not start within 30 s:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolvePromise({ child, url: match[1]!, output: () => output });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`furrow serve exited with ${code}:\n${output}`));
-    });
-  });
+function serve(dir: string): Promise<StartedServe> {
+  return startServe(dir, OWNER, children);
 }
 
 /**
