@@ -44,9 +44,10 @@ node_gyp="$(npm root -g)/npm/node_modules/node-gyp/bin/node-gyp.js"
 samples=${FURROW_SAMPLES:-$(cd "$repo/../shared/samples" && pwd)}
 
 # Smoke: furrow serve on Node 22, embedded mode, on a free port of 127.0.0.1.
+# exec: $! must be the server itself, or the SIGINT below reaches only the subshell (which ignores it, being a background job).
 data="$work/data"
 (cd "$work/repo" && FURROW_DATA_DIR="$data" PORT=0 HOST=127.0.0.1 FURROW_WORKERS=1 FURROW_LOG_LEVEL=warn \
-  FURROW_OWNER_USERNAME=smoke@example.com FURROW_OWNER_PASSWORD=smoke-password "$node22" bin/furrow.mjs serve >"$work/serve.log" 2>&1) &
+  FURROW_OWNER_USERNAME=smoke@example.com FURROW_OWNER_PASSWORD=smoke-password exec "$node22" bin/furrow.mjs serve >"$work/serve.log" 2>&1) &
 server_pid=$!
 for _ in $(seq 150); do grep -q 'listening on' "$work/serve.log" && break; sleep 0.2; done
 url=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$work/serve.log" | head -1)
