@@ -20,7 +20,7 @@ import {
   webhookToRow,
 } from './rows.ts';
 import type { Database } from './schema.ts';
-import { EventRegisteredTwiceError, FAILURE_PREVIEW, type BatchFailure, type FileEntry, type MetadataStore } from './types.ts';
+import { EventRegisteredTwiceError, FAILURE_PREVIEW, type BatchFailure, type FileEntry, type FileStatus, type MetadataStore } from './types.ts';
 
 /** A unique or primary key violation: SQLite (better-sqlite3) or PostgreSQL (SQLSTATE 23505). */
 function isUniqueViolation(error: unknown): boolean {
@@ -273,6 +273,10 @@ export function createKyselyStore(db: Kysely<Database>, options: { dialect: queu
     async filesOfBatch(batchId) {
       const rows = await db.selectFrom('files').selectAll().where('batch_id', '=', batchId).orderBy('source_key').execute();
       return rows.map(fileFromRow);
+    },
+    async fileStatesOfBatch(batchId) {
+      const rows = await db.selectFrom('files').select(['source_key', 'status']).where('batch_id', '=', batchId).orderBy('source_key').execute();
+      return rows.map((r) => ({ sourceKey: r.source_key, status: r.status as FileStatus }));
     },
     async updateFile(id, changes: Partial<FileEntry>) {
       const { id: _id, ...row } = fileChangesToRow(changes);

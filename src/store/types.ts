@@ -247,6 +247,8 @@ export interface MetadataStore {
   getFile(ownerId: string, id: string): Promise<FileEntry | undefined>;
   listFiles(query: FileQuery): Promise<{ items: FileEntry[]; total: number }>;
   filesOfBatch(batchId: string): Promise<FileEntry[]>;
+  /** The sourceKey and status of each entry of a batch, without their summaries (a batch converted in slices asks at every slice). */
+  fileStatesOfBatch(batchId: string): Promise<{ sourceKey: string; status: FileStatus }[]>;
   updateFile(id: string, changes: Partial<FileEntry>): Promise<void>;
   /**
    * A new merged entry (no batch; status processing) and its `merge` job (payload `{fileId}`) in one
@@ -323,4 +325,9 @@ export interface BlobStore {
    * callers do, so a missing blob stays the API's 404.
    */
   presignedUrl?(key: string, options: { expiresSeconds: number; contentDisposition?: string; contentType?: string }): Promise<string | undefined>;
+  /**
+   * Removes what writes cut short by a killed process left behind (a partial upload's temporary
+   * file, an S3 multipart upload never completed), untouched for `olderThanMs`. Returns how many.
+   */
+  sweepPartial?(olderThanMs: number): Promise<number>;
 }
