@@ -37,6 +37,15 @@ export interface Config {
     /** Most an entry may inflate relative to its compressed size (zip-bomb guard). */
     maxRatio: number;
   };
+  /** What one owner's uploads may cost (against one client holding the service). */
+  uploads: {
+    /** Operations converted per upload; the rest are reported as one failure. */
+    maxOperations: number;
+    /** An owner's uploads not yet PROCESSED or FAILED; one more gets 429. */
+    maxUnfinished: number;
+    /** Uploads an owner may send per minute to one API process (0 = no limit); more get 429. */
+    perMinute: number;
+  };
   /**
    * Seconds a pre-signed S3 GET URL stays valid; 0 = off. When on, downloads and images answer
    * 302 to such a URL instead of streaming the bytes through the API (S3 blobs only).
@@ -231,6 +240,11 @@ export function loadConfig(env: Env = process.env): Config {
     zip: {
       maxTotalBytes: integer(env, 'FURROW_ZIP_MAX_TOTAL_BYTES', 20 * GIB, 1),
       maxRatio: positiveNumber(env, 'FURROW_ZIP_MAX_RATIO', 200),
+    },
+    uploads: {
+      maxOperations: integer(env, 'FURROW_MAX_UPLOAD_OPERATIONS', 2000, 1),
+      maxUnfinished: integer(env, 'FURROW_MAX_UNFINISHED_UPLOADS', 100, 1),
+      perMinute: integer(env, 'FURROW_UPLOADS_PER_MINUTE', 60, 0),
     },
     s3PresignSeconds: presignSeconds(env, blobLocation),
     login: {

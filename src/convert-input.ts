@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { openArchive, type ArchiveFailure } from './formats/archive.ts';
+import { openArchive, type ArchiveFailure, type ArchiveOptions } from './formats/archive.ts';
 import type { ByteSource } from './formats/byte-source.ts';
 import { detectDatasets } from './formats/detect.ts';
 import { driversForProvider } from './formats/providers.ts';
@@ -22,6 +22,8 @@ export interface ReportOperation {
 export interface ConvertInputSettings extends ConvertSettings {
   /** Leaf `provider` of the upload: a named one restricts detection to its formats (plus ISOXML and shapefiles); `Other` detects all. */
   provider?: string;
+  /** How the zip is walked: caps on what entries inflate to, where nested zips are spooled. */
+  archive?: ArchiveOptions;
 }
 
 export interface ConversionReport {
@@ -52,7 +54,7 @@ function folderName(text: string): string {
  * for bad content, only for an input that cannot be opened at all.
  */
 export async function convertInput(input: string | ByteSource, outDir: string, settings: ConvertInputSettings, progress: ConvertProgress = {}, drivers: readonly Driver[] = DRIVERS): Promise<ConversionReport> {
-  const archive = await openArchive(input);
+  const archive = await openArchive(input, settings.archive);
   const report: ConversionReport = { operations: [], failures: [...archive.failures] };
   const active = driversForProvider(drivers, settings.provider);
   try {

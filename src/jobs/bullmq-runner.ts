@@ -11,6 +11,12 @@ import { DEFAULT_LEASE_MS, DEFAULT_POLL_MS, DEFAULT_RETRY_DELAYS_MS, PermanentJo
  * BullMQ ignores a job id it already holds. From then on BullMQ owns retries, backoff and the
  * visibility timeout (a lock renewed while the job runs; a dead worker's job is stalled and moved
  * back to the wait list by another worker's stalled-job check).
+ *
+ * Fairness stays with the database: BullMQ takes its wait list first in, first out, so for the
+ * conversions the relay keeps that list short (`window` jobs) and refills it, whenever a worker
+ * takes or finishes a job, from the head of the database's fair order (store/job-queue.ts). An
+ * owner's 7,000 uploads then wait in the database, where a newcomer's upload is ordered before
+ * most of them, not in Redis behind all of them.
  */
 
 export interface BullRunnerOptions {
@@ -26,6 +32,8 @@ export interface BullRunnerOptions {
   lockMs?: number;
   /** Pause between two looks at the outbox. */
   relayMs?: number;
+  /** At most this many jobs waiting in BullMQ (the rest wait in the database, in fair order); unbounded when undefined. */
+  window?: number;
   retryDelaysMs?: readonly number[];
   log?: WorkerLog;
 }
@@ -34,6 +42,7 @@ interface JobData {
   kind: JobKind;
   payload: Record<string, unknown>;
   runAfter: string;
+  ownerId?: string | null;
 }
 
 /** A job that a dead worker left behind more often than this is failed for good (it probably kills its worker). */
@@ -82,7 +91,17 @@ export function startBullWorker(options: BullRunnerOptions): Worker {
   }
 
   function recordOf(bullJob: BullJob<JobData>, attempts: number): Job {
-    return { id: bullJob.id!, kind: bullJob.data.kind, payload: bullJob.data.payload, state: 'running', attempts, runAfter: bullJob.data.runAfter, leaseUntil: null, lastError: bullJob.failedReason ?? null };
+    return {
+      id: bullJob.id!,
+      kind: bullJob.data.kind,
+      payload: bullJob.data.payload,
+      state: 'running',
+      attempts,
+      runAfter: bullJob.data.runAfter,
+      leaseUntil: null,
+      lastError: bullJob.failedReason ?? null,
+      ownerId: bullJob.data.ownerId ?? null,
+    };
   }
 
   const worker = new BullWorker<JobData>(
@@ -132,17 +151,26 @@ export function startBullWorker(options: BullRunnerOptions): Worker {
   worker.on('error', (error) => log('error', 'BullMQ worker error', { error: error.message }));
 
   let stopping = false;
-  let wake: (() => void) | undefined;
+  let sleeping: (() => void) | undefined;
+  let woken = false;
+  const wake = () => {
+    woken = true;
+    sleeping?.();
+  };
+  // A job taken or finished makes room in the window: refill it at once rather than at the next look.
+  if (options.window !== undefined) for (const event of ['active', 'completed', 'failed'] as const) worker.on(event, wake);
   async function relay(): Promise<void> {
     while (!stopping) {
       let moved = 0;
+      let limit = RELAY_BATCH;
       try {
-        const due = await store.dueJobs(kinds, RELAY_BATCH);
+        if (options.window !== undefined) limit = Math.max(0, Math.min(RELAY_BATCH, options.window - (await queue.getWaitingCount())));
+        const due = limit === 0 ? [] : await store.dueJobs(kinds, limit);
         if (due.length > 0) {
           await queue.addBulk(
             due.map((job) => ({
               name: job.kind,
-              data: { kind: job.kind, payload: job.payload, runAfter: job.runAfter },
+              data: { kind: job.kind, payload: job.payload, runAfter: job.runAfter, ownerId: job.ownerId },
               opts: {
                 jobId: job.id,
                 attempts: delaysOf(job.kind).length + 1,
@@ -157,15 +185,17 @@ export function startBullWorker(options: BullRunnerOptions): Worker {
       } catch (error) {
         log('error', 'outbox relay error', { error: asError(error).message });
       }
-      if (moved < RELAY_BATCH && !stopping) {
+      if ((moved === 0 || moved < limit) && !stopping && !woken) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, options.relayMs ?? DEFAULT_POLL_MS);
-          wake = () => {
+          sleeping = () => {
             clearTimeout(timer);
             resolve();
           };
         });
+        sleeping = undefined;
       }
+      woken = false;
     }
   }
   const relaying = kinds.length > 0 ? relay() : Promise.resolve();
@@ -173,7 +203,7 @@ export function startBullWorker(options: BullRunnerOptions): Worker {
   return {
     async stop() {
       stopping = true;
-      wake?.();
+      wake();
       await relaying;
       worker.cancelAllJobs('the worker is stopping');
       await worker.close();

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { emitEvent } from '../alerts/events.ts';
 import type { UnitSystem } from '../model/properties.ts';
 import { fileBlobPrefix } from '../store/blob-keys.ts';
-import type { Batch, BlobStore, FileEntry, MetadataStore } from '../store/types.ts';
-import type { ConvertedOperation } from './batch-conversion.ts';
+import type { Batch, BatchFailure, BlobStore, FileEntry, Job, MetadataStore } from '../store/types.ts';
+import { DEFAULT_SLICE_BUDGET, type ConvertedOperation, type SliceBudget } from './batch-conversion.ts';
 import type { ConvertPool } from './convert-pool.ts';
 import { storeOutputs, summaryFacts } from './file-outputs.ts';
 import { entryProvider } from './file-provider.ts';
@@ -23,6 +24,21 @@ export interface ConvertBatchDeps {
   pool: ConvertPool;
   units: UnitSystem;
   zipLimits: ZipLimits;
+  /** Most operations one upload converts; the rest are reported as one failure (FURROW_MAX_UPLOAD_OPERATIONS). */
+  maxOperations?: number;
+  /** How much a slice converts before the thread goes to the next job in turn. */
+  sliceBudget?: SliceBudget;
+}
+
+export const DEFAULT_MAX_UPLOAD_OPERATIONS = 2000;
+
+/** Where a run of a batch stands: which slice this job is, from which dataset on, how many operations earlier slices converted. */
+interface Slice {
+  /** The id of the run's first job: names the run's later slices (so a slice queued twice is one job). */
+  run: string;
+  index: number;
+  from: number;
+  operations: number;
 }
 
 function batchIdOf(payload: Record<string, unknown>): string {
@@ -30,17 +46,40 @@ function batchIdOf(payload: Record<string, unknown>): string {
   return payload.batchId;
 }
 
+function sliceOf(job: Job): Slice {
+  const slice = job.payload.slice as Partial<Slice> | undefined;
+  if (slice === undefined) return { run: job.id, index: 0, from: 0, operations: 0 };
+  const { run, index, from, operations } = slice;
+  if (typeof run !== 'string' || !Number.isSafeInteger(index) || !Number.isSafeInteger(from) || !Number.isSafeInteger(operations)) {
+    throw new PermanentJobError('malformed convertBatch payload: slice needs run, index, from and operations');
+  }
+  return { run, index: index!, from: from!, operations: operations! };
+}
+
+/** The id of a run's n-th slice: a UUID (job ids are) named by the run and the index. */
+function sliceJobId(run: string, index: number): string {
+  const hex = createHash('sha1').update(`${run}\nslice ${index}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 /**
- * Runs convertBatch jobs (payload `{batchId, retry?}`): converts the batch's upload and records
- * one file entry per operation. Operations whose entry is already processed are not converted
+ * Runs convertBatch jobs (payload `{batchId, retry?, slice?}`): converts the batch's upload and
+ * records one file entry per operation. An upload is converted in slices (batch-conversion.ts):
+ * each job converts a slice, records it and queues the next slice as a job of its own, which
+ * waits its turn behind other owners' and uploads' jobs (store/job-queue.ts): a zip of 30,000
+ * folders cannot hold a conversion thread for minutes while a small upload waits. The last slice
+ * gives the batch its status. Operations whose entry is already processed are not converted
  * again, so a retry redoes only the failed ones and a run resumed after a crash only what was
  * left; entries are keyed by (batch, operation), so nothing is ever listed twice.
  */
 export function convertBatchHandler(deps: ConvertBatchDeps): JobHandler {
   const { store, blobs } = deps;
+  const maxOperations = deps.maxOperations ?? DEFAULT_MAX_UPLOAD_OPERATIONS;
+  const sliceBudget = deps.sliceBudget ?? DEFAULT_SLICE_BUDGET;
 
-  async function finish(batch: Batch, status: 'PROCESSED' | 'FAILED', statusDetails: string | null, failures: Batch['failures']): Promise<void> {
-    await store.updateBatch(batch.id, { status, statusDetails, failures, updatedTime: new Date().toISOString() });
+  async function finish(batch: Batch, status: 'PROCESSED' | 'FAILED', statusDetails: string | null, failures: BatchFailure[] = []): Promise<void> {
+    await store.addBatchFailures(batch.id, failures);
+    await store.updateBatch(batch.id, { status, statusDetails, updatedTime: new Date().toISOString() });
     await emitEvent(store, batch.ownerId, 'batchUploadProcessingFinished', { batchId: batch.id, leafUserId: batch.leafUserId });
   }
 
@@ -101,8 +140,10 @@ export function convertBatchHandler(deps: ConvertBatchDeps): JobHandler {
     async run(job, signal) {
       const batch = await store.findBatch(batchIdOf(job.payload));
       if (!batch) return; // deleted with its Leaf user since it was queued
-      await store.updateBatch(batch.id, { status: 'PROCESSING', updatedTime: new Date().toISOString() });
-      const done = (await store.filesOfBatch(batch.id)).filter((f) => f.status === 'processed');
+      const slice = sliceOf(job);
+      // A run starts its list of failures afresh (a retry's first slice); later slices add to it.
+      if (slice.index === 0) await store.updateBatch(batch.id, { status: 'PROCESSING', failures: [], updatedTime: new Date().toISOString() });
+      const done = (await store.fileStatesOfBatch(batch.id)).filter((f) => f.status === 'processed');
       await withJobTempDir(deps.dataDir, job, async (dir) => {
         let zip;
         try {
@@ -111,16 +152,34 @@ export function convertBatchHandler(deps: ConvertBatchDeps): JobHandler {
           if (!(await store.findBatch(batch.id))) return; // deleted, upload and all, since the job started
           throw error;
         }
-        const result = await deps.pool.convertBatch({ zip, outDir: dir, units: deps.units, provider: batch.provider, skip: done.map((f) => f.sourceKey), limits: deps.zipLimits }, signal);
+        const result = await deps.pool.convertBatch(
+          {
+            zip,
+            outDir: dir,
+            units: deps.units,
+            provider: batch.provider,
+            skip: done.map((f) => f.sourceKey),
+            limits: deps.zipLimits,
+            from: slice.from,
+            budget: sliceBudget,
+            maxOperations,
+            allowance: Math.max(0, maxOperations - slice.operations),
+          },
+          signal,
+        );
         if (result.rejected) return finish(batch, 'FAILED', result.rejected, result.failures);
-        let processed = done.length;
         for (const operation of result.operations) {
           signal.throwIfAborted();
-          const entry = await record(batch, operation);
-          if (!entry) return; // the batch is gone: nothing left to finish
-          if (entry.status === 'processed') processed++;
+          if (!(await record(batch, operation))) return; // the batch is gone: nothing left to finish
         }
-        if (processed > 0) return finish(batch, 'PROCESSED', null, result.failures);
+        if (result.next !== undefined) {
+          await store.addBatchFailures(batch.id, result.failures);
+          const next: Slice = { run: slice.run, index: slice.index + 1, from: result.next, operations: slice.operations + result.operations.length };
+          await store.enqueue('convertBatch', { ...job.payload, slice: next }, undefined, { ownerId: batch.ownerId, id: sliceJobId(slice.run, next.index) });
+          return;
+        }
+        const processed = (await store.fileStatesOfBatch(batch.id)).some((f) => f.status === 'processed');
+        if (processed) return finish(batch, 'PROCESSED', null, result.failures);
         return finish(batch, 'FAILED', result.datasets === 0 ? NO_VALID_FILES : UNABLE_TO_READ, result.failures);
       });
     },
@@ -129,8 +188,8 @@ export function convertBatchHandler(deps: ConvertBatchDeps): JobHandler {
       await removeJobTempDirs(deps.dataDir, job.id);
       const batch = typeof job.payload.batchId === 'string' ? await store.findBatch(job.payload.batchId) : undefined;
       if (!batch) return;
-      const processed = (await store.filesOfBatch(batch.id)).some((f) => f.status === 'processed');
-      await finish(batch, processed ? 'PROCESSED' : 'FAILED', processed ? null : INTERNAL_ERROR, [...batch.failures, { path: '', reason: error.message }]);
+      const processed = (await store.fileStatesOfBatch(batch.id)).some((f) => f.status === 'processed');
+      await finish(batch, processed ? 'PROCESSED' : 'FAILED', processed ? null : INTERNAL_ERROR, [{ path: '', reason: error.message }]);
     },
   };
 }

@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
-import { listEntries, openZipFile } from '../formats/archive.ts';
+import type yauzl from 'yauzl';
+import { findOverlap, listEntries, openEntry, openZipFile } from '../formats/archive.ts';
 import type { ByteSource } from '../formats/byte-source.ts';
+import type { InflateBudget } from '../formats/entry-check.ts';
 
 /*
  * Reads a zip's central directory (names and declared sizes, nothing inflated) for the upload
@@ -14,29 +16,42 @@ export interface DirectoryEntry {
   compressedSize: number;
   uncompressedSize: number;
   encrypted: boolean;
-  open(): Promise<Readable>;
+  /** The inflated bytes, checked as the converter checks them (declared size, caps, CRC). */
+  open(budget: InflateBudget): Promise<Readable>;
 }
 
 export interface ZipDirectory {
   entries(): AsyncGenerator<DirectoryEntry>;
+  /** Once entries() was read through: two entries whose bytes overlap (names as listed), if any. */
+  overlap(): Promise<[string, string] | undefined>;
   close(): void;
+}
+
+function nameOf(entry: yauzl.Entry): string {
+  const raw = entry.fileName as unknown as Buffer;
+  return raw.toString((entry.generalPurposeBitFlag & 0x800) !== 0 ? 'utf8' : 'latin1').replace(/\\/g, '/');
 }
 
 export async function openZipDirectory(file: string | ByteSource): Promise<ZipDirectory> {
   const zip = await openZipFile(file, { rawNames: true });
+  const listed: yauzl.Entry[] = [];
   return {
     async *entries() {
       for await (const entry of listEntries(zip)) {
-        const raw = entry.fileName as unknown as Buffer;
-        const current = entry;
+        listed.push(entry);
+        const name = nameOf(entry);
         yield {
-          name: raw.toString((entry.generalPurposeBitFlag & 0x800) !== 0 ? 'utf8' : 'latin1').replace(/\\/g, '/'),
+          name,
           compressedSize: entry.compressedSize,
           uncompressedSize: entry.uncompressedSize,
           encrypted: (entry.generalPurposeBitFlag & 0x1) !== 0,
-          open: () => new Promise<Readable>((resolve, reject) => zip.openReadStream(current, (error, stream) => (error ? reject(error) : resolve(stream)))),
+          open: (budget) => openEntry(zip, entry, name, budget),
         };
       }
+    },
+    async overlap() {
+      const found = await findOverlap(zip, listed);
+      return found && [nameOf(found[0]), nameOf(found[1])];
     },
     close: () => zip.close(),
   };

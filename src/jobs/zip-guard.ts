@@ -4,25 +4,15 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { isJunkPath } from '../formats/archive.ts';
 import type { ByteSource } from '../formats/byte-source.ts';
+import { bytesText, DEFAULT_ENTRY_LIMITS, InflateBudget, type EntryLimits } from '../formats/entry-check.ts';
 import { openZipDirectory } from './zip-directory.ts';
 
-export interface ZipLimits {
-  /** Most bytes all entries may inflate to, nested zips and their contents included. */
-  maxTotalBytes: number;
-  /** Most an entry may inflate relative to its packed size... */
-  maxRatio: number;
-  /** ...when it inflates to more than this (tiny files compress absurdly well and are harmless). */
-  ratioMinBytes: number;
+export interface ZipLimits extends EntryLimits {
   /** Nested zips opened, as formats/archive.ts does (Leaf opens two levels). */
   maxNestedDepth: number;
 }
 
-const GIB = 1024 ** 3;
-export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxTotalBytes: 20 * GIB, maxRatio: 200, ratioMinBytes: 1024 ** 2, maxNestedDepth: 2 };
-
-function bytesText(bytes: number): string {
-  return bytes >= GIB ? `${+(bytes / GIB).toFixed(2)} GiB` : bytes >= 1024 ** 2 ? `${+(bytes / 1024 ** 2).toFixed(2)} MiB` : `${bytes} bytes`;
-}
+export const DEFAULT_ZIP_LIMITS: ZipLimits = { ...DEFAULT_ENTRY_LIMITS, maxNestedDepth: 2 };
 
 /** Names that would land outside the folder if anything ever extracted by name (zip slip). */
 function isUnsafeName(name: string): boolean {
@@ -31,14 +21,16 @@ function isUnsafeName(name: string): boolean {
 
 /**
  * Checks an upload before anything inflates it: every central directory (nested zips
- * included, each spooled only after its own declared size passed) against the limits, and
- * every name against zip slip. Declared sizes are binding: the reader fails an entry that
- * inflates past its declared size. Nested zips are spooled into `tempDir`. Returns the reason
- * for refusing the upload, or undefined.
+ * included, each spooled only after its own declared size passed) against the limits, every
+ * name against zip slip, and the records against overlapping bytes. Declared sizes are binding:
+ * the reader fails an entry that inflates past its declared size (a nested zip is spooled through
+ * the same check). Nested zips are spooled into `tempDir`. Returns the reason for refusing the
+ * upload, or undefined.
  */
 export async function checkUpload(zip: string | ByteSource, tempDir: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<string | undefined> {
   let total = 0;
   let spooled = 0;
+  const budget = new InflateBudget(limits);
 
   async function walk(file: string | ByteSource, prefix: string, depth: number): Promise<string | undefined> {
     let directory;
@@ -69,7 +61,7 @@ export async function checkUpload(zip: string | ByteSource, tempDir: string, lim
         if (entry.name.toLowerCase().endsWith('.zip') && !isJunkPath(entry.name) && depth < limits.maxNestedDepth) {
           const nested = join(tempDir, `zip-check-${spooled++}.zip`);
           try {
-            await pipeline(await entry.open(), createWriteStream(nested));
+            await pipeline(await entry.open(budget), createWriteStream(nested));
             const reason = await walk(nested, `${path}!/`, depth + 1);
             if (reason) return reason;
           } catch {
@@ -79,6 +71,8 @@ export async function checkUpload(zip: string | ByteSource, tempDir: string, lim
           }
         }
       }
+      const overlap = await directory.overlap();
+      if (overlap) return `Upload rejected: the zip entries "${prefix}${overlap[0]}" and "${prefix}${overlap[1]}" share the same bytes (entries that overlap are a zip-bomb technique; no zip writer makes them)`;
     } catch (error) {
       return depth === 0 ? `The upload is not a readable zip archive (${(error as Error).message})` : undefined;
     } finally {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { orderedId } from './ordered-id.ts';
 import { isoTime, jobFromRow, jobPayloadToText } from './rows.ts';
 import type { Database } from './schema.ts';
-import type { Job, JobKind } from './types.ts';
+import type { EnqueueOptions, Job, JobKind } from './types.ts';
 
 /*
  * The durable job queue over the `jobs` table. A claim is one UPDATE of the row picked by a
@@ -10,31 +10,86 @@ import type { Job, JobKind } from './types.ts';
  * before it reads, so two processes cannot pick the same row; on PostgreSQL the sub-select gets
  * `FOR UPDATE SKIP LOCKED` (the only dialect-specific part): concurrent claims lock different rows
  * instead of waiting on, then re-checking, the same one.
+ *
+ * Conversions are taken fairly, not first come first served: each gets a `turn` when queued, and
+ * claims take the lowest turn first (then the oldest). The turn of the last job taken is the
+ * round the queue is in; an owner's new job gets the turn after its own last pending one, but
+ * never one before the current round. So with owner A's 7,000 uploads queued at turns 0…6,999
+ * and the one of turn 99 running, owner B's upload gets turn 99 and is taken next, not after
+ * 6,900 others; B's second upload gets turn 100, beside A's next. An upload
+ * converted in slices (convert-batch.ts) queues each next slice as a new job of its owner, so
+ * within an owner uploads take turns too. The order lives in the database: the embedded worker
+ * claims by it, the BullMQ relay hands jobs over in it, a few at a time (bullmq-runner.ts).
  */
 
 export type Dialect = 'sqlite' | 'postgres';
+
+/** The kinds taken in turns; the others (deliveries, purges) run in their own worker slots, oldest first. */
+export const FAIR_KINDS: readonly JobKind[] = ['convertBatch', 'merge'];
+const PENDING_STATES = ['queued', 'dispatched', 'running'];
+const TAKEN_STATES = ['running', 'dispatched', 'done', 'failed'];
 
 function later(ms: number): string {
   return new Date(Date.now() + ms).toISOString();
 }
 
+/** The round the queue is in: the highest turn taken so far (non-fair jobs all have turn 0). One query per state, each an index lookup. */
+async function currentRound(db: Kysely<Database>): Promise<number> {
+  let round = 0;
+  for (const state of TAKEN_STATES) {
+    const row = await db.selectFrom('jobs').select((eb) => eb.fn.max('turn').as('turn')).where('state', '=', state).executeTakeFirst();
+    if (row?.turn !== null && row?.turn !== undefined) round = Math.max(round, Number(row.turn));
+  }
+  return round;
+}
+
+/** The turn of a new fair job of `ownerId`, read in the transaction that inserts it. */
+async function nextTurn(db: Kysely<Database>, ownerId: string | undefined): Promise<number> {
+  const floor = await currentRound(db);
+  if (ownerId === undefined) return floor;
+  const own = await db
+    .selectFrom('jobs')
+    .select((eb) => eb.fn.max('turn').as('turn'))
+    .where('owner_id', '=', ownerId)
+    .where('state', 'in', PENDING_STATES)
+    .where('kind', 'in', [...FAIR_KINDS])
+    .executeTakeFirst();
+  return own?.turn === null || own?.turn === undefined ? floor : Math.max(floor, Number(own.turn) + 1);
+}
+
 /** Queues a job; `db` may be a transaction, so that a record and the job that goes with it are written together. */
-export async function enqueue(db: Kysely<Database>, kind: JobKind, payload: Record<string, unknown>, runAfter?: string): Promise<Job> {
+export async function enqueue(db: Kysely<Database>, kind: JobKind, payload: Record<string, unknown>, options: EnqueueOptions = {}): Promise<Job> {
   const now = new Date().toISOString();
+  if (options.id !== undefined) {
+    const existing = await findJob(db, options.id);
+    if (existing) return existing;
+  }
   const row = {
-    id: orderedId(),
+    id: options.id ?? orderedId(),
     kind,
     payload: jobPayloadToText(payload),
     state: 'queued',
     attempts: 0,
-    run_after: runAfter === undefined ? now : isoTime(runAfter),
+    run_after: options.runAfter === undefined ? now : isoTime(options.runAfter),
     lease_until: null,
     last_error: null,
     created_time: now,
     updated_time: now,
+    owner_id: options.ownerId ?? null,
+    turn: FAIR_KINDS.includes(kind) ? await nextTurn(db, options.ownerId) : 0,
   };
-  await db.insertInto('jobs').values(row).execute();
-  return jobFromRow(row);
+  // A concurrent queuing of the same id (two workers resuming one slice) inserts nothing: the first one stands.
+  await db
+    .insertInto('jobs')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+  return (await findJob(db, row.id)) ?? jobFromRow(row);
+}
+
+export async function findJob(db: Kysely<Database>, id: string): Promise<Job | undefined> {
+  const row = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && jobFromRow(row);
 }
 
 export async function claimJob(db: Kysely<Database>, kinds: readonly JobKind[], leaseMs: number, dialect: Dialect = 'sqlite'): Promise<Job | undefined> {
@@ -46,6 +101,7 @@ export async function claimJob(db: Kysely<Database>, kinds: readonly JobKind[], 
     .select('id')
     .where('kind', 'in', [...kinds])
     .where((eb) => eb.or([eb.and([eb('state', '=', 'queued'), eb('run_after', '<=', now)]), eb.and([eb('state', '=', 'running'), eb('lease_until', '<', now)])]))
+    .orderBy('turn')
     .orderBy('run_after')
     .orderBy('created_time')
     .orderBy('id')
@@ -96,6 +152,7 @@ export async function dueJobs(db: Kysely<Database>, kinds: readonly JobKind[], l
     .where('kind', 'in', [...kinds])
     .where('state', '=', 'queued')
     .where('run_after', '<=', new Date().toISOString())
+    .orderBy('turn')
     .orderBy('run_after')
     .orderBy('created_time')
     .orderBy('id')

@@ -22,7 +22,7 @@ import {
 } from './rows.ts';
 import type { Database } from './schema.ts';
 import type { Transaction } from 'kysely';
-import { EventRegisteredTwiceError, LastAdminError, type FileEntry, type MetadataStore, type Owner, type OwnerChanges } from './types.ts';
+import { EventRegisteredTwiceError, FAILURE_PREVIEW, LastAdminError, type BatchFailure, type FileEntry, type FileStatus, type MetadataStore, type Owner, type OwnerChanges } from './types.ts';
 
 /** A unique or primary key violation: SQLite (better-sqlite3) or PostgreSQL (SQLSTATE 23505). */
 function isUniqueViolation(error: unknown): boolean {
@@ -35,6 +35,18 @@ function isUniqueViolation(error: unknown): boolean {
  * share, so a PostgreSQL store is this function with another dialect. Every getter that takes an
  * owner filters by it: another owner's id reads as missing.
  */
+/** Failures inserted per statement (SQLite allows 32,766 bound values). */
+const FAILURE_CHUNK = 500;
+
+async function insertFailures(db: Kysely<Database>, batchId: string, from: number, failures: readonly BatchFailure[]): Promise<void> {
+  for (let i = 0; i < failures.length; i += FAILURE_CHUNK) {
+    await db
+      .insertInto('batch_failures')
+      .values(failures.slice(i, i + FAILURE_CHUNK).map((f, j) => ({ batch_id: batchId, position: from + i + j, path: f.path, reason: f.reason })))
+      .execute();
+  }
+}
+
 /** Blob prefixes per purgeBlobs job: a user with 100 k files is purged by many small jobs, not one huge payload. */
 const PURGE_CHUNK = 500;
 
@@ -184,13 +196,17 @@ export function createKyselyStore(db: Kysely<Database>, options: { dialect: queu
     },
 
     async createBatch(batch) {
-      await db.insertInto('batches').values(batchToRow(batch)).execute();
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('batches').values(batchToRow(batch)).execute();
+        await insertFailures(trx, batch.id, 0, batch.failures);
+      });
       return (await store.findBatch(batch.id))!;
     },
     async createBatchWithJob(batch) {
       return db.transaction().execute(async (trx) => {
         const row = await trx.insertInto('batches').values(batchToRow(batch)).returningAll().executeTakeFirstOrThrow();
-        await queue.enqueue(trx, 'convertBatch', { batchId: batch.id });
+        await insertFailures(trx, batch.id, 0, batch.failures);
+        await queue.enqueue(trx, 'convertBatch', { batchId: batch.id }, { ownerId: batch.ownerId });
         return batchFromRow(row);
       });
     },
@@ -206,7 +222,7 @@ export function createKyselyStore(db: Kysely<Database>, options: { dialect: queu
           .returningAll()
           .executeTakeFirst();
         if (!row) return undefined;
-        await queue.enqueue(trx, 'convertBatch', { batchId: id, retry: true });
+        await queue.enqueue(trx, 'convertBatch', { batchId: id, retry: true }, { ownerId });
         return batchFromRow(row);
       });
     },
@@ -234,8 +250,64 @@ export function createKyselyStore(db: Kysely<Database>, options: { dialect: queu
     },
     async updateBatch(id, changes) {
       const row = batchChangesToRow(changes);
-      if (Object.keys(row).length === 0) return;
-      await db.updateTable('batches').set(row).where('id', '=', id).execute();
+      const { failures } = changes;
+      if (failures === undefined) {
+        if (Object.keys(row).length > 0) await db.updateTable('batches').set(row).where('id', '=', id).execute();
+        return;
+      }
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('batch_failures').where('batch_id', '=', id).execute();
+        await trx
+          .updateTable('batches')
+          .set({ ...row, failures: JSON.stringify(failures.slice(0, FAILURE_PREVIEW)), failure_count: failures.length })
+          .where('id', '=', id)
+          .execute();
+        await insertFailures(trx, id, 0, failures);
+      });
+    },
+    async addBatchFailures(batchId, failures) {
+      if (failures.length === 0) return;
+      await db.transaction().execute(async (trx) => {
+        // The update first: on SQLite the transaction takes the write lock before it reads the count.
+        await trx
+          .updateTable('batches')
+          .set((eb) => ({ failure_count: eb('failure_count', '+', failures.length) }))
+          .where('id', '=', batchId)
+          .execute();
+        const batch = await trx.selectFrom('batches').select(['failures', 'failure_count']).where('id', '=', batchId).executeTakeFirst();
+        if (!batch) return;
+        const before = Number(batch.failure_count) - failures.length;
+        await insertFailures(trx, batchId, before, failures);
+        const preview = JSON.parse(batch.failures) as BatchFailure[];
+        if (preview.length < FAILURE_PREVIEW) {
+          await trx
+            .updateTable('batches')
+            .set({ failures: JSON.stringify([...preview, ...failures].slice(0, FAILURE_PREVIEW)) })
+            .where('id', '=', batchId)
+            .execute();
+        }
+      });
+    },
+    async listBatchFailures(batchId, page, size) {
+      const rows = await db
+        .selectFrom('batch_failures')
+        .select(['path', 'reason'])
+        .where('batch_id', '=', batchId)
+        .orderBy('position')
+        .limit(size)
+        .offset(page * size)
+        .execute();
+      const { total } = await db.selectFrom('batch_failures').select((eb) => eb.fn.countAll().as('total')).where('batch_id', '=', batchId).executeTakeFirstOrThrow();
+      return { items: rows.map((r) => ({ path: r.path, reason: r.reason })), total: Number(total) };
+    },
+    async countUnfinishedBatches(ownerId) {
+      const { total } = await db
+        .selectFrom('batches')
+        .select((eb) => eb.fn.countAll().as('total'))
+        .where('owner_id', '=', ownerId)
+        .where('status', 'in', ['RECEIVED', 'PROCESSING'])
+        .executeTakeFirstOrThrow();
+      return Number(total);
     },
 
     async upsertFile(file) {
@@ -254,7 +326,7 @@ export function createKyselyStore(db: Kysely<Database>, options: { dialect: queu
       if (file.batchId !== null) throw new Error('a merged file has no batch');
       return db.transaction().execute(async (trx) => {
         const row = await trx.insertInto('files').values(fileToRow(file)).returningAll().executeTakeFirstOrThrow();
-        await queue.enqueue(trx, 'merge', { fileId: file.id });
+        await queue.enqueue(trx, 'merge', { fileId: file.id }, { ownerId: file.ownerId });
         return fileFromRow(row);
       });
     },
@@ -277,6 +349,10 @@ export function createKyselyStore(db: Kysely<Database>, options: { dialect: queu
     async filesOfBatch(batchId) {
       const rows = await db.selectFrom('files').selectAll().where('batch_id', '=', batchId).orderBy('source_key').execute();
       return rows.map(fileFromRow);
+    },
+    async fileStatesOfBatch(batchId) {
+      const rows = await db.selectFrom('files').select(['source_key', 'status']).where('batch_id', '=', batchId).orderBy('source_key').execute();
+      return rows.map((r) => ({ sourceKey: r.source_key, status: r.status as FileStatus }));
     },
     async updateFile(id, changes: Partial<FileEntry>) {
       const { id: _id, ...row } = fileChangesToRow(changes);
@@ -321,7 +397,8 @@ export function createKyselyStore(db: Kysely<Database>, options: { dialect: queu
       return rows.map(failedCallFromRow);
     },
 
-    enqueue: (kind, payload, runAfter) => queue.enqueue(db, kind, payload, runAfter),
+    enqueue: (kind, payload, runAfter, options) => queue.enqueue(db, kind, payload, { ...options, runAfter }),
+    findJob: (id) => queue.findJob(db, id),
     claimJob: (kinds, leaseMs) => queue.claimJob(db, kinds, leaseMs, options.dialect),
     renewLease: (jobId, leaseMs, attempt) => queue.renewLease(db, jobId, leaseMs, attempt),
     completeJob: (jobId, attempt) => queue.completeJob(db, jobId, attempt),

@@ -49,6 +49,8 @@ function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${randomUUID()}.tmp`);
 }
 
+const TEMP_NAME = /^\..+\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+
 /** Readers see either the old blob or the complete new one, never a part: written aside, fsynced, renamed into place, directory fsynced. */
 async function commit(temp: string, target: string): Promise<void> {
   await rename(temp, target);
@@ -157,6 +159,31 @@ export function createLocalBlobStore(root: string): BlobStore {
       }
       const start = basename(path);
       for (const name of names) if (name.startsWith(start)) await rm(join(dirname(path), name), { recursive: true, force: true });
+    },
+
+    async sweepPartial(olderThanMs) {
+      // A write in progress touches its file all the time; one untouched for long was cut short by a killed process.
+      let entries;
+      try {
+        entries = await readdir(base, { recursive: true, withFileTypes: true });
+      } catch (error) {
+        if (isNotFound(error)) return 0;
+        throw error;
+      }
+      let removed = 0;
+      const before = Date.now() - olderThanMs;
+      for (const entry of entries) {
+        if (!entry.isFile() || !TEMP_NAME.test(entry.name)) continue;
+        const path = join(entry.parentPath, entry.name);
+        try {
+          if ((await stat(path)).mtimeMs >= before) continue;
+          await rm(path, { force: true });
+          removed++;
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+        }
+      }
+      return removed;
     },
   };
   return store;

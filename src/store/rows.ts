@@ -1,6 +1,24 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { BatchesTable, FailedCallsTable, FilesTable, JobsTable, LeafUsersTable, OwnersTable, WebhooksTable } from './schema.ts';
-import type { Batch, BatchStatus, FailedCall, FileEntry, FileListing, FileOrigin, FileStatus, Job, JobKind, JobState, LeafUser, Owner, Provider, Webhook, WebhookEvent } from './types.ts';
+import {
+  FAILURE_PREVIEW,
+  type Batch,
+  type BatchStatus,
+  type FailedCall,
+  type FileEntry,
+  type FileListing,
+  type FileOrigin,
+  type FileStatus,
+  type Job,
+  type JobKind,
+  type JobState,
+  type LeafUser,
+  type NewBatch,
+  type Owner,
+  type Provider,
+  type Webhook,
+  type WebhookEvent,
+} from './types.ts';
 
 /*
  * Records ↔ rows: the one place where JSON columns are serialized and parsed, where database
@@ -82,10 +100,11 @@ export function batchFromRow(row: Selectable<BatchesTable>): Batch {
     updatedTime: row.updated_time,
     blobKey: row.blob_key,
     failures: parse<Batch['failures']>(row.failures),
+    failureCount: Number(row.failure_count),
   };
 }
 
-export function batchToRow(batch: Batch): Selectable<BatchesTable> {
+export function batchToRow(batch: NewBatch): Selectable<BatchesTable> {
   return {
     id: batch.id,
     owner_id: batch.ownerId,
@@ -98,18 +117,18 @@ export function batchToRow(batch: Batch): Selectable<BatchesTable> {
     upload_timestamp: isoTime(batch.uploadTimestamp),
     updated_time: isoTime(batch.updatedTime),
     blob_key: batch.blobKey,
-    failures: JSON.stringify(batch.failures),
+    failures: JSON.stringify(batch.failures.slice(0, FAILURE_PREVIEW)),
+    failure_count: batch.failures.length,
   };
 }
 
-type BatchChanges = Partial<Pick<Batch, 'status' | 'statusDetails' | 'updatedTime' | 'failures'>>;
+type BatchChanges = Partial<Pick<Batch, 'status' | 'statusDetails' | 'updatedTime'>>;
 
 export function batchChangesToRow(changes: BatchChanges): Partial<Insertable<BatchesTable>> {
   const row: Partial<Insertable<BatchesTable>> = {};
   if (changes.status !== undefined) row.status = changes.status;
   if (changes.statusDetails !== undefined) row.status_details = changes.statusDetails;
   if (changes.updatedTime !== undefined) row.updated_time = isoTime(changes.updatedTime);
-  if (changes.failures !== undefined) row.failures = JSON.stringify(changes.failures);
   return row;
 }
 
@@ -274,6 +293,7 @@ export function jobFromRow(row: Selectable<JobsTable>): Job {
     runAfter: row.run_after,
     leaseUntil: row.lease_until,
     lastError: row.last_error,
+    ownerId: row.owner_id,
   };
 }
 

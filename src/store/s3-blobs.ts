@@ -1,9 +1,18 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { S3Location } from '../config.ts';
@@ -15,6 +24,8 @@ import type { BlobStore } from './types.ts';
 const PART_SIZE = 8 * 1024 * 1024;
 /** Parts in flight per upload: bounds memory to PART_SIZE × this. */
 const QUEUE_SIZE = 4;
+/** A multipart upload's age counts from its start, not its last part: a slow 3 GiB upload may take hours. */
+const STALE_MULTIPART_MS = 24 * 60 * 60 * 1000;
 
 export function s3Client(location: S3Location): S3Client {
   // Credentials come from the SDK's default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profiles, instance roles).
@@ -127,6 +138,35 @@ export function createS3BlobStore(location: S3Location, options: { client?: S3Cl
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
       await rm(join(options.cacheDir, prefix), { recursive: true, force: true }).catch(() => {});
+    },
+
+    async sweepPartial(olderThanMs) {
+      let removed = 0;
+      // Multipart uploads a killed process never completed nor aborted: their parts are billed until aborted.
+      const before = Date.now() - Math.max(olderThanMs, STALE_MULTIPART_MS);
+      let keyMarker: string | undefined;
+      let uploadIdMarker: string | undefined;
+      do {
+        const page = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: location.prefix || undefined, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
+        for (const upload of page.Uploads ?? []) {
+          if (!upload.Key || !upload.UploadId || !upload.Initiated || upload.Initiated.getTime() >= before) continue;
+          await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }));
+          removed++;
+        }
+        [keyMarker, uploadIdMarker] = page.IsTruncated ? [page.NextKeyMarker, page.NextUploadIdMarker] : [undefined, undefined];
+      } while (keyMarker !== undefined);
+      // Cached copies cut short (localPath's `.part` files).
+      const cacheBefore = Date.now() - olderThanMs;
+      const cached = await readdir(options.cacheDir, { recursive: true, withFileTypes: true }).catch(() => []);
+      for (const entry of cached) {
+        if (!entry.isFile() || !entry.name.endsWith('.part')) continue;
+        const path = join(entry.parentPath, entry.name);
+        const info = await stat(path).catch(() => undefined);
+        if (!info || info.mtimeMs >= cacheBefore) continue;
+        await rm(path, { force: true });
+        removed++;
+      }
+      return removed;
     },
 
     async presignedUrl(key, { expiresSeconds, contentDisposition, contentType }) {

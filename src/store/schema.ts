@@ -43,8 +43,17 @@ export interface BatchesTable {
   upload_timestamp: string;
   updated_time: string;
   blob_key: string;
-  /** JSON array of {path, reason}. */
+  /** JSON array of {path, reason}: the first failures only (FAILURE_PREVIEW); every one is in batch_failures. */
   failures: string;
+  failure_count: number;
+}
+
+/** Every failure of a batch, in the order found. */
+export interface BatchFailuresTable {
+  batch_id: string;
+  position: number;
+  path: string;
+  reason: string;
 }
 
 export interface FilesTable {
@@ -126,6 +135,10 @@ export interface JobsTable {
   last_error: string | null;
   created_time: string;
   updated_time: string;
+  /** The owner a conversion is done for (fair scheduling); null for jobs of no owner (deliveries, purges). */
+  owner_id: string | null;
+  /** Claim order of fair jobs: the lower first (job-queue.ts); 0 for the others. */
+  turn: number;
 }
 
 /** Entries per combination of GET /files's categorical filters, kept by triggers on files (migration 0005). */
@@ -143,6 +156,7 @@ export interface Database {
   owners: OwnersTable;
   leaf_users: LeafUsersTable;
   batches: BatchesTable;
+  batch_failures: BatchFailuresTable;
   files: FilesTable;
   file_counts: FileCountsTable;
   webhooks: WebhooksTable;

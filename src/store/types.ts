@@ -66,9 +66,22 @@ export interface Batch {
   updatedTime: string;
   /** Blob key of the uploaded zip. */
   blobKey: string;
-  /** Per-dataset/part failures found while detecting (path + reason), for support. */
-  failures: { path: string; reason: string }[];
+  /** The first failures (parts of the zip that could not be read: path + reason), at most FAILURE_PREVIEW; every one is paged by listBatchFailures. */
+  failures: BatchFailure[];
+  /** How many failures the batch has in all. */
+  failureCount: number;
 }
+
+export interface BatchFailure {
+  path: string;
+  reason: string;
+}
+
+/** A batch as created: its failures are all the failures it starts with (normally none). */
+export type NewBatch = Omit<Batch, 'failureCount'>;
+
+/** Failures a batch record (and so GET /batch/{id}) carries; a zip of 30,000 broken folders must not make every read of its batch megabytes long. */
+export const FAILURE_PREVIEW = 20;
 
 export type FileStatus = 'processing' | 'processed' | 'failed';
 export type FileOrigin = 'uploaded' | 'merged' | 'provider' | 'automerged';
@@ -199,6 +212,17 @@ export interface Job {
   /** While running: when the claim expires and another worker may take the job (crash recovery). */
   leaseUntil: string | null;
   lastError: string | null;
+  /** The owner a conversion is done for: fair scheduling takes owners in turn. Null for jobs of no owner. */
+  ownerId: string | null;
+}
+
+export interface EnqueueOptions {
+  /** Not before this instant. */
+  runAfter?: string;
+  /** Whose work this is: conversions of one owner wait their turn behind other owners' (job-queue.ts). */
+  ownerId?: string;
+  /** A job id chosen by the caller: queuing the same id again does nothing (a continuation queued twice after a crash). */
+  id?: string;
 }
 
 /** Metadata store: one implementation per database, same behaviour (SQLite embedded; PostgreSQL later). */
@@ -238,12 +262,12 @@ export interface MetadataStore {
   deleteUser(ownerId: string, id: string): Promise<boolean>;
 
   /** A batch alone, without a job (tools and tests); an upload uses createBatchWithJob. */
-  createBatch(batch: Batch): Promise<Batch>;
+  createBatch(batch: NewBatch): Promise<Batch>;
   /**
    * A received upload: inserts the batch and queues its `convertBatch` job (payload `{batchId}`) in one
    * transaction, so that no crash can leave a batch that no job will ever convert. Both or neither.
    */
-  createBatchWithJob(batch: Batch): Promise<Batch>;
+  createBatchWithJob(batch: NewBatch): Promise<Batch>;
   /**
    * Retry: sets an owner's PROCESSED or FAILED batch back to RECEIVED (statusDetails cleared) and queues
    * `convertBatch` with `{batchId, retry: true}`, in one transaction. Undefined, and nothing written, when
@@ -253,7 +277,14 @@ export interface MetadataStore {
   retryBatch(ownerId: string, id: string): Promise<Batch | undefined>;
   getBatch(ownerId: string, id: string): Promise<Batch | undefined>;
   listBatches(ownerId: string, page: number, size: number): Promise<{ items: Batch[]; total: number }>;
+  /** `failures`, when given, replaces every failure of the batch. */
   updateBatch(id: string, changes: Partial<Pick<Batch, 'status' | 'statusDetails' | 'updatedTime' | 'failures'>>): Promise<void>;
+  /** Appends failures after the batch's others (a conversion in slices reports each slice's). */
+  addBatchFailures(batchId: string, failures: readonly BatchFailure[]): Promise<void>;
+  /** A page of a batch's failures in the order found, and how many there are. */
+  listBatchFailures(batchId: string, page: number, size: number): Promise<{ items: BatchFailure[]; total: number }>;
+  /** How many of an owner's batches are RECEIVED or PROCESSING (the upload quota). */
+  countUnfinishedBatches(ownerId: string): Promise<number>;
   /** A batch by id alone, for job handlers (their payloads carry ids only); request handlers use the owner-scoped getBatch. */
   findBatch(id: string): Promise<Batch | undefined>;
 
@@ -264,6 +295,8 @@ export interface MetadataStore {
   /** The same page as listFiles, ready to serve (FileListing). */
   listFileListings(query: FileQuery): Promise<{ items: FileListing[]; total: number }>;
   filesOfBatch(batchId: string): Promise<FileEntry[]>;
+  /** The sourceKey and status of each entry of a batch, without their summaries (a batch converted in slices asks at every slice). */
+  fileStatesOfBatch(batchId: string): Promise<{ sourceKey: string; status: FileStatus }[]>;
   updateFile(id: string, changes: Partial<FileEntry>): Promise<void>;
   /**
    * A new merged entry (no batch; status processing) and its `merge` job (payload `{fileId}`) in one
@@ -290,8 +323,13 @@ export interface MetadataStore {
    * A job that goes with a new record is queued by the method writing that record (createBatchWithJob,
    * createMergedFileWithJob, retryBatch), in its transaction; enqueue alone is for jobs of their own (deliveries).
    */
-  enqueue(kind: JobKind, payload: Record<string, unknown>, runAfter?: string): Promise<Job>;
-  /** Claims the oldest runnable job (queued and due, or running with an expired lease) for `leaseMs`. */
+  enqueue(kind: JobKind, payload: Record<string, unknown>, runAfter?: string, options?: Omit<EnqueueOptions, 'runAfter'>): Promise<Job>;
+  /** A job by id (the sweep of job scratch folders asks whether their job still runs). */
+  findJob(id: string): Promise<Job | undefined>;
+  /**
+   * Claims a runnable job (queued and due, or running with an expired lease) for `leaseMs`: the
+   * one of the lowest turn (conversions: owners in turn, job-queue.ts), then the oldest.
+   */
   claimJob(kinds: readonly JobKind[], leaseMs: number): Promise<Job | undefined>;
   /*
    * The optional `attempt` (the `attempts` value the claim returned) fences the calls below: with it, they
@@ -304,8 +342,8 @@ export interface MetadataStore {
   /** Fails an attempt: back to queued at `retryAt`, or `failed` for good when retryAt is undefined. */
   failJob(jobId: string, error: string, retryAt?: string, attempt?: number): Promise<void>;
   /**
-   * Outbox relay to an external queue engine: the queued jobs of `kinds` that are due, oldest
-   * first. The relay hands them to the engine, then marks them dispatched.
+   * Outbox relay to an external queue engine: the queued jobs of `kinds` that are due, in the
+   * order claimJob would take them. The relay hands them to the engine, then marks them dispatched.
    */
   dueJobs(kinds: readonly JobKind[], limit: number): Promise<Job[]>;
   /** Marks queued jobs as handed to the engine; returns how many were still queued. */
@@ -335,4 +373,9 @@ export interface BlobStore {
    * callers do, so a missing blob stays the API's 404.
    */
   presignedUrl?(key: string, options: { expiresSeconds: number; contentDisposition?: string; contentType?: string }): Promise<string | undefined>;
+  /**
+   * Removes what writes cut short by a killed process left behind (a partial upload's temporary
+   * file, an S3 multipart upload never completed), untouched for `olderThanMs`. Returns how many.
+   */
+  sweepPartial?(olderThanMs: number): Promise<number>;
 }

@@ -8,7 +8,8 @@ import { checkUpload, DEFAULT_ZIP_LIMITS } from '../../src/jobs/zip-guard.ts';
 import { sample } from '../helpers/samples.ts';
 import { withTempDir } from '../helpers/temp.ts';
 import { writeZip, zipBuffer } from '../helpers/zip.ts';
-import { SAMPLE_ZIP } from './helpers/fixtures.ts';
+import { SAMPLE_ZIP, zipFiles } from './helpers/fixtures.ts';
+import { deflatedZeros, rawZip } from '../helpers/raw-zip.ts';
 import { markEncrypted, renameEntry } from './helpers/zip-tricks.ts';
 
 const MIB = 1024 ** 2;
@@ -82,4 +83,29 @@ test('a file that is not a zip is refused with the reason', () =>
     const path = join(dir, 'not.zip');
     await writeFile(path, 'just text, no zip');
     assert.match((await checkUpload(path, dir)) ?? '', /^The upload is not a readable zip archive \(.+\)$/);
+  }));
+
+test('300 folders whose directory records all point at the bytes of one 5-file TASKDATA are refused', () =>
+  withTempDir(async (dir) => {
+    const files = await zipFiles(SAMPLE_ZIP);
+    const names = Object.keys(files);
+    const aliases = Array.from({ length: 299 }, (_, i) => names.map((name, target) => ({ name: `F${i + 1}/${name}`, target }))).flat();
+    const zip = join(dir, 'overlap.zip');
+    await writeFile(zip, rawZip(names.map((name) => ({ name: `F0/${name}`, data: files[name]! })), { aliases }));
+    assert.equal(await checkUpload(zip, dir), `Upload rejected: the zip entries "F0/${names[0]}" and "F1/${names[0]}" share the same bytes (entries that overlap are a zip-bomb technique; no zip writer makes them)`);
+    // Inside a nested zip too.
+    const outer = join(dir, 'outer.zip');
+    await writeZip(outer, { 'inner.zip': rawZip([{ name: 'a.txt', data: Buffer.from('a') }], { aliases: [{ name: 'b.txt', target: 0 }] }) });
+    assert.equal(await checkUpload(outer, dir), 'Upload rejected: the zip entries "inner.zip!/a.txt" and "inner.zip!/b.txt" share the same bytes (entries that overlap are a zip-bomb technique; no zip writer makes them)');
+  }));
+
+test('a nested zip that inflates past its declared size is spooled only up to that size', () =>
+  withTempDir(async (dir) => {
+    // Declared as 1 KiB, it inflates to 256 MiB of zeros: the spool stops after 1 KiB, the converter reports the part.
+    const zip = join(dir, 'liar.zip');
+    await writeFile(zip, rawZip([{ name: 'inner.zip', packed: deflatedZeros(256), declaredSize: 1024 }, { name: 'readme.txt', data: Buffer.from('hi') }]));
+    const started = performance.now();
+    assert.equal(await checkUpload(zip, dir), undefined);
+    assert.ok(performance.now() - started < 2000, 'nothing near 256 MiB was inflated');
+    assert.deepEqual((await readdir(dir)).sort(), ['liar.zip']);
   }));

@@ -1,12 +1,14 @@
 import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ownerOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { PagingQuery, paging, setPageHeaders } from '../paging.ts';
-import { ApiProblem, notFound, problemResponses } from '../problem.ts';
-import { BatchJson, BatchStatusJson, BatchUploadQuery, UploadForm, Uuid, batchJson, batchStatusJson } from './schemas.ts';
+import { ApiProblem, notFound, problemResponse, problemResponses } from '../problem.ts';
+import { BatchFailureJson, BatchJson, BatchStatusJson, BatchUploadQuery, UploadForm, Uuid, batchJson, batchStatusJson } from './schemas.ts';
 import { receiveBatch } from './upload.ts';
+import { closeRefusedUpload, refuseOverQuota, uploadRateLimit } from './upload-quota.ts';
 
 const tags = ['batches'];
 const IdParams = Type.Object({ id: Uuid });
@@ -16,6 +18,8 @@ export const batchRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
   const { store } = deps;
   // The default fileSize limit is 1 MiB with silent truncation; one byte over our own limit lets the upload guard see the overflow and refuse it.
   await app.register(fastifyMultipart, { limits: { fileSize: deps.config.maxUploadBytes + 1, files: 1, fields: 20, fieldSize: 1024 } });
+  // Only the routes that ask for it (the upload) are limited; the count is kept per API process.
+  await app.register(fastifyRateLimit, { global: false });
 
   app.post(
     '/batch',
@@ -27,12 +31,17 @@ export const batchRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
           'multipart/form-data with the zip in the part `file`. `leafUserId` and `provider` come as query parameters, or as form fields placed before the file part. The zip is stored durably before the answer; conversion runs in the background.',
         consumes: ['multipart/form-data'],
         querystring: BatchUploadQuery,
-        response: { 201: BatchJson, ...problemResponses },
+        response: { 201: BatchJson, ...problemResponses, 429: problemResponse('Too Many Requests: the account sent too many uploads this minute, or has too many not yet processed (see Retry-After)') },
       },
-      // The body is read as a stream in the handler, so its schema is for the document only.
-      config: { swaggerTransform: ({ schema, url }) => ({ schema: { ...schema, body: UploadForm }, url }) },
+      config: {
+        // The body is read as a stream in the handler, so its schema is for the document only.
+        swaggerTransform: ({ schema, url }) => ({ schema: { ...schema, body: UploadForm }, url }),
+        ...(deps.config.uploads.perMinute > 0 ? { rateLimit: uploadRateLimit(deps.config.uploads.perMinute) } : {}),
+      },
+      onError: closeRefusedUpload,
     },
     async (request, reply) => {
+      await refuseOverQuota(request, reply, deps);
       const batch = await receiveBatch(request, reply, request.query, deps);
       return reply.code(201).send(batchJson(batch));
     },
@@ -54,6 +63,28 @@ export const batchRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
     if (!batch) throw notFound('Batch');
     return batchJson(batch, { files: await store.filesOfBatch(batch.id) });
   });
+
+  app.get(
+    '/batch/:id/failures',
+    {
+      schema: {
+        tags,
+        summary: 'Every part of an upload that could not be read, paged',
+        description: 'GET /batch/{id} carries the first failures and their count; this lists all of them in the order found, with `X-Total-Count` and `Link` headers.',
+        params: IdParams,
+        querystring: Type.Object(PagingQuery),
+        response: { 200: Type.Array(BatchFailureJson), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const batch = await store.getBatch(ownerOf(request).id, request.params.id);
+      if (!batch) throw notFound('Batch');
+      const { page, size } = paging(request.query);
+      const { items, total } = await store.listBatchFailures(batch.id, page, size);
+      setPageHeaders(request, reply, page, size, total);
+      return items;
+    },
+  );
 
   app.get(
     '/batch/:id/status',

@@ -1,9 +1,11 @@
 import { Type, type Static } from 'typebox';
 import { STEPS, type StepName } from '../../convert/status.ts';
-import { PROVIDERS, type Batch, type FileEntry } from '../../store/types.ts';
+import { FAILURE_PREVIEW, PROVIDERS, type Batch, type FileEntry } from '../../store/types.ts';
 
 export const Uuid = Type.String({ format: 'uuid' });
 export const Provider = Type.Enum([...PROVIDERS], { description: '`Other` lets Furrow detect the format (it always does)' });
+
+export const BatchFailureJson = Type.Object({ path: Type.String({ description: 'where in the zip (empty: the upload as a whole)' }), reason: Type.String() });
 
 export const BatchJson = Type.Object({
   id: Uuid,
@@ -16,8 +18,11 @@ export const BatchJson = Type.Object({
   statusDetails: Type.Optional(Type.String({ description: 'why the batch FAILED' })),
   leafFiles: Type.Optional(Type.Array(Uuid, { description: 'ids of the file entries made from this batch (GET /batch/{id} only)' })),
   failures: Type.Optional(
-    Type.Array(Type.Object({ path: Type.String(), reason: Type.String() }), { description: 'Furrow extension: parts of the zip that could not be read (GET /batch/{id} only)' }),
+    Type.Array(BatchFailureJson, {
+      description: `Furrow extension: the first parts of the zip that could not be read, at most ${FAILURE_PREVIEW} (GET /batch/{id} only); all of them at GET /batch/{id}/failures`,
+    }),
   ),
+  failureCount: Type.Optional(Type.Integer({ description: 'Furrow extension: how many parts of the zip could not be read in all (GET /batch/{id} only)' })),
 });
 export type BatchJsonType = Static<typeof BatchJson>;
 
@@ -54,6 +59,7 @@ export function batchJson(batch: Batch, detail?: { files: FileEntry[] }): BatchJ
   if (detail) {
     json.leafFiles = detail.files.map((f) => f.id);
     json.failures = batch.failures;
+    json.failureCount = batch.failureCount;
   }
   return json;
 }

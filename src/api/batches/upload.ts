@@ -147,5 +147,6 @@ async function storeUpload(request: FastifyRequest, part: MultipartFile, params:
     updatedTime: now,
     blobKey: key,
     failures: [],
+    failureCount: 0,
   };
 }

@@ -33,6 +33,14 @@ export const isoxmlDriver: Driver = {
   async detect(entries: readonly ArchiveEntry[]): Promise<Dataset[]> {
     const datasets: Dataset[] = [];
     const claimedFolders = new Set<string>();
+    // Each folder's own files, found once: a zip of 30,000 TASKDATA folders must not compare every entry with every other.
+    const byFolder = new Map<string, ArchiveEntry[]>();
+    for (const entry of entries) {
+      const folder = entry.path.slice(0, entry.path.lastIndexOf('/') + 1);
+      const list = byFolder.get(folder);
+      if (list) list.push(entry);
+      else byFolder.set(folder, [entry]);
+    }
     for (const entry of entries) {
       const lower = entry.path.toLowerCase();
       if (lower !== 'taskdata.xml' && !lower.endsWith('/taskdata.xml')) continue;
@@ -40,12 +48,9 @@ export const isoxmlDriver: Driver = {
       if (claimedFolders.has(folder) || !(await hasTaskDataRoot(entry))) continue;
       claimedFolders.add(folder);
       const files = new Map<string, ArchiveEntry>();
-      for (const other of entries) {
-        if (!other.path.startsWith(folder)) continue;
-        const relative = other.path.slice(folder.length);
-        // Only the folder's own files: a TASKDATA in a sub-folder is a dataset of its own.
-        if (relative.includes('/')) continue;
-        const key = relative.toUpperCase();
+      // Only the folder's own files: a TASKDATA in a sub-folder is a dataset of its own.
+      for (const other of byFolder.get(folder) ?? []) {
+        const key = other.path.slice(folder.length).toUpperCase();
         if (!files.has(key)) files.set(key, other);
       }
       datasets.push({ driver: DRIVER, fileFormat: FILE_FORMAT, root: folder === '' ? entry.path : folder.slice(0, -1), entries: files });

@@ -1,5 +1,6 @@
 import { BATCH_SIZE, type PointBatch } from '../../model/batch.ts';
 import { POSITION_FIELDS, type TimeLogHeader } from './timelog-header.ts';
+import { isEntryFault } from '../entry-check.ts';
 
 /**
  * Streaming decoder of ISO 11783-10 binary timelogs (TLGnnnnn.BIN) into columnar point batches.
@@ -491,8 +492,9 @@ export class TimeLogDecoder {
 }
 
 /**
- * Decodes a whole timelog stream batch by batch. A stream that fails part way (a damaged zip
- * entry, say) ends the timelog like a truncated file: with a warning and the records read so far.
+ * Decodes a whole timelog stream batch by batch. A stream that fails part way ends the timelog
+ * like a truncated file: with a warning and the records read so far; but a zip entry whose bytes
+ * disagree with its directory record (entry-check.ts) fails the file.
  * `decoder.warnings` and `decoder.stats` are complete once the iteration ends.
  */
 export async function* decodeTimeLog(source: AsyncIterable<Uint8Array | string>, decoder: TimeLogDecoder): AsyncGenerator<PointBatch> {
@@ -503,6 +505,8 @@ export async function* decodeTimeLog(source: AsyncIterable<Uint8Array | string>,
       try {
         next = await iterator.next();
       } catch (error) {
+        // A damaged zip entry (CRC, size) fails the file: its records so far may be wrong too, unlike a log cut short.
+        if (isEntryFault(error)) throw error;
         decoder.fail(error instanceof Error ? error.message : String(error));
         break;
       }

@@ -25,6 +25,7 @@ export function batchRecord(ownerId: string, leafUserId: string, changes: Partia
     blobKey: `batches/${id}/upload.zip`,
     failures: [],
     ...changes,
+    failureCount: changes.failureCount ?? changes.failures?.length ?? 0,
   };
 }
 
