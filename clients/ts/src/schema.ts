@@ -209,6 +209,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/services/operations/api/batch/{id}/failures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every part of an upload that could not be read, paged
+         * @description GET /batch/{id} carries the first failures and their count; this lists all of them in the order found, with `X-Total-Count` and `Link` headers.
+         */
+        get: operations["listBatchFailures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/services/operations/api/batch/{id}/retry": {
         parameters: {
             query?: never;
@@ -1406,8 +1426,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description Furrow extension: parts of the zip that could not be read (GET /batch/{id} only) */
+                        /** @description Furrow extension: how many parts of the zip could not be read in all (GET /batch/{id} only) */
+                        failureCount?: number;
+                        /** @description Furrow extension: the first parts of the zip that could not be read, at most 20 (GET /batch/{id} only); all of them at GET /batch/{id}/failures */
                         failures?: {
+                            /** @description where in the zip (empty: the upload as a whole) */
                             path: string;
                             reason: string;
                         }[];
@@ -1500,8 +1523,98 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description Furrow extension: parts of the zip that could not be read (GET /batch/{id} only) */
+                        /** @description Furrow extension: how many parts of the zip could not be read in all (GET /batch/{id} only) */
+                        failureCount?: number;
+                        /** @description Furrow extension: the first parts of the zip that could not be read, at most 20 (GET /batch/{id} only); all of them at GET /batch/{id}/failures */
                         failures?: {
+                            /** @description where in the zip (empty: the upload as a whole) */
+                            path: string;
+                            reason: string;
+                        }[];
+                        fileName: string;
+                        /** Format: uuid */
+                        id: string;
+                        /** @description ids of the file entries made from this batch (GET /batch/{id} only) */
+                        leafFiles?: string[];
+                        /** Format: uuid */
+                        leafUserId: string;
+                        /**
+                         * @description `Other` lets Furrow detect the format (it always does)
+                         * @enum {unknown}
+                         */
+                        provider: "Other" | "Leaf" | "ClimateFieldView" | "CNHI" | "JohnDeere" | "Trimble" | "AgLeader" | "Farmobile" | "PrecisionPlanting";
+                        /** @description bytes */
+                        size: number;
+                        /** @enum {unknown} */
+                        status: "RECEIVED" | "PROCESSING" | "PROCESSED" | "FAILED";
+                        /** @description why the batch FAILED */
+                        statusDetails?: string;
+                        /** Format: date-time */
+                        uploadTimestamp: string;
+                    };
+                };
+            };
+            /** @description Bad Request: invalid parameters or body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized: missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found (also for another API owner’s resources) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: the account sent too many uploads this minute, or has too many not yet processed (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Furrow extension: how many parts of the zip could not be read in all (GET /batch/{id} only) */
+                        failureCount?: number;
+                        /** @description Furrow extension: the first parts of the zip that could not be read, at most 20 (GET /batch/{id} only); all of them at GET /batch/{id}/failures */
+                        failures?: {
+                            /** @description where in the zip (empty: the upload as a whole) */
                             path: string;
                             reason: string;
                         }[];
@@ -1557,9 +1670,14 @@ export interface operations {
             };
         };
     };
-    getBatch: {
+    listBatchFailures: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 0-based page number */
+                page?: number;
+                /** @description page size; values above 100 are read as 100 */
+                size?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -1575,32 +1693,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description Furrow extension: parts of the zip that could not be read (GET /batch/{id} only) */
-                        failures?: {
-                            path: string;
-                            reason: string;
-                        }[];
-                        fileName: string;
-                        /** Format: uuid */
-                        id: string;
-                        /** @description ids of the file entries made from this batch (GET /batch/{id} only) */
-                        leafFiles?: string[];
-                        /** Format: uuid */
-                        leafUserId: string;
-                        /**
-                         * @description `Other` lets Furrow detect the format (it always does)
-                         * @enum {unknown}
-                         */
-                        provider: "Other" | "Leaf" | "ClimateFieldView" | "CNHI" | "JohnDeere" | "Trimble" | "AgLeader" | "Farmobile" | "PrecisionPlanting";
-                        /** @description bytes */
-                        size: number;
-                        /** @enum {unknown} */
-                        status: "RECEIVED" | "PROCESSING" | "PROCESSED" | "FAILED";
-                        /** @description why the batch FAILED */
-                        statusDetails?: string;
-                        /** Format: date-time */
-                        uploadTimestamp: string;
-                    };
+                        /** @description where in the zip (empty: the upload as a whole) */
+                        path: string;
+                        reason: string;
+                    }[];
                 };
             };
             /** @description Bad Request: invalid parameters or body */
@@ -1650,8 +1746,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description Furrow extension: parts of the zip that could not be read (GET /batch/{id} only) */
+                        /** @description Furrow extension: how many parts of the zip could not be read in all (GET /batch/{id} only) */
+                        failureCount?: number;
+                        /** @description Furrow extension: the first parts of the zip that could not be read, at most 20 (GET /batch/{id} only); all of them at GET /batch/{id}/failures */
                         failures?: {
+                            /** @description where in the zip (empty: the upload as a whole) */
                             path: string;
                             reason: string;
                         }[];

@@ -69,6 +69,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
     {
       schema: {
         tags,
+        operationId: 'listBatchFailures',
         summary: 'Every part of an upload that could not be read, paged',
         description: 'GET /batch/{id} carries the first failures and their count; this lists all of them in the order found, with `X-Total-Count` and `Link` headers.',
         params: IdParams,
