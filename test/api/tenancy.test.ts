@@ -92,6 +92,7 @@ function attempts(): Record<string, Attempt[]> {
     'GET /services/operations/api/batch': [{ method: 'GET', path: '/services/operations/api/batch', expect: emptyList }],
     'GET /services/operations/api/batch/{id}': [{ method: 'GET', path: `/services/operations/api/batch/${a.batch}`, expect: 404 }],
     'GET /services/operations/api/batch/{id}/status': [{ method: 'GET', path: `/services/operations/api/batch/${a.batch}/status`, expect: 404 }],
+    'GET /services/operations/api/batch/{id}/failures': [{ method: 'GET', path: `/services/operations/api/batch/${a.batch}/failures`, expect: 404 }],
     'PUT /services/operations/api/batch/{id}/retry': [{ method: 'PUT', path: `/services/operations/api/batch/${a.batch}/retry`, expect: 404 }],
 
     'GET /services/operations/api/files': [
