@@ -7,7 +7,7 @@ import { FeatureCollectionWriter } from './convert/geojson-writer.ts';
 import { PointFeatureSerializer } from './convert/point-features.ts';
 import { Standardizer } from './convert/standardize.ts';
 import { StepTracker, type StepName, type StepStatus } from './convert/status.ts';
-import { SummaryBuilder } from './convert/summary.ts';
+import { addMachineFuel, SummaryBuilder } from './convert/summary.ts';
 import { FILTER_FILES, resolveOptions, writeFilteredOutputs, type FilterResult, type FilterSettings } from './convert/filters/index.ts';
 import { TableWriter, type TableRows, type TableSchema } from './convert/table/index.ts';
 import type { PointBatch } from './model/batch.ts';
@@ -96,6 +96,7 @@ export async function convertOperation(source: OperationSource, outDir: string, 
   const standardizer = new Standardizer(meta, settings.units);
   const constants = standardizer.constants();
   const constantMap = new Map(constants);
+  const products = standardizer.pointProducts();
   const foreign = (layer: string) => ({ furrow: { version: FURROW_VERSION, reader: meta.reader, layer, operationType: meta.operationType } });
   const removedBy: Record<string, number> = {};
   let pointCount = 0;
@@ -106,7 +107,7 @@ export async function convertOperation(source: OperationSource, outDir: string, 
   const missing = standardizer.missingRequired();
   const writers: FeatureCollectionWriter[] = [];
   const geojson = settings.geojson ?? true;
-  const tableSchema: TableSchema = { raw: meta.columns, standard: [...standardizer.units], standardStrings: standardizer.stringProperties(), constants, operationType: meta.operationType, reader: meta.reader };
+  const tableSchema: TableSchema = { raw: meta.columns, standard: [...standardizer.units], standardStrings: standardizer.stringProperties(), constants, ...(products ? { products } : {}), operationType: meta.operationType, reader: meta.reader };
   let table: TableWriter | undefined;
   try {
     let raw: FeatureCollectionWriter | undefined;
@@ -135,7 +136,7 @@ export async function convertOperation(source: OperationSource, outDir: string, 
       numbers: meta.columns.filter((c) => c.kind === 'number').map((c) => c.key),
       strings: meta.columns.filter((c) => c.kind === 'string').map((c) => c.key),
     });
-    const standardFeatures = new PointFeatureSerializer({ timeKey: 'timestamp', numbers: [...standardizer.units.keys()], strings: standardizer.stringProperties(), constants });
+    const standardFeatures = new PointFeatureSerializer({ timeKey: 'timestamp', numbers: [...standardizer.units.keys()], strings: standardizer.stringProperties(), products, constants });
 
     // The widest equipmentWidth of every point (cleaned or not): the filters' full width, measured here instead of in a read of its own.
     let widestWidth = -Infinity;
@@ -203,6 +204,7 @@ export async function convertOperation(source: OperationSource, outDir: string, 
         const reconciliation = reconciler!.build();
         if (reconciliation.length > 0) {
           feature.properties.reconciliation = reconciliation;
+          addMachineFuel(feature.properties, reconciliation, settings.units);
           warnings.push(...reconciliationWarnings(reconciliation));
         }
         await writeFile(join(outDir, OUTPUT_FILES.summary), summaryJson(feature));
@@ -250,6 +252,7 @@ export async function convertOperation(source: OperationSource, outDir: string, 
           files: geojson || shifts,
           onVerdicts,
           constants,
+          products,
           strings: standardizer.stringProperties(),
           foreign: (layer) => foreign(layer),
           // A speed derived from positions or distances over whole-second timestamps jitters record to record: the velocity-change filter smooths it first (FILTERS.md).

@@ -6,6 +6,8 @@ import { targetUnit } from '../model/properties.ts';
 import { converter, unit as unitDef, unitSystemOf } from '../model/units.ts';
 import type { ColumnSpec, OperationMeta } from '../formats/types.ts';
 import { bearingDegrees, distanceMeters } from './geodesy.ts';
+import type { PointProducts } from './point-features.ts';
+import { meteredProduct } from './products.ts';
 
 /**
  * A segment longer in time than this, or faster than MAX_PLAUSIBLE_SPEED, is a gap in the log
@@ -25,6 +27,8 @@ const DIRECT_NUMERIC: readonly StandardProperty[] = [
   'seedDepth',
   'downForce',
   'singulation',
+  'skips',
+  'doubles',
   'appliedRate',
   'appliedRateTarget',
   'harvestMoisture',
@@ -242,6 +246,18 @@ export class Standardizer {
     if (this.crop || this.meta.crop) result.push(['crop', this.crop?.name ?? this.meta.crop!]);
     if (this.meta.varieties.length === 1) result.push(['variety', this.meta.varieties[0]!]);
     return result;
+  }
+
+  /**
+   * Leaf's per-point `products` of an applied operation: the operation's products, the rate on the
+   * one the rate column meters (the only product, or the tank mix the components belong to).
+   * Undefined when the file names no product or the operation is not an application.
+   */
+  pointProducts(): PointProducts | undefined {
+    const parts = this.meta.products;
+    const rateUnit = this.units.get('appliedRate');
+    if (this.meta.operationType !== 'applied' || parts.length === 0 || !rateUnit) return undefined;
+    return { parts, metered: meteredProduct(parts), rateKey: 'appliedRate', rateUnit };
   }
 
   apply(batch: PointBatch): StandardBatch {

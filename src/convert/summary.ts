@@ -3,7 +3,8 @@ import { summaryUnit } from '../model/properties.ts';
 import { converter } from '../model/units.ts';
 import type { OperationMeta } from '../formats/types.ts';
 import { OutlineBuilder } from './outline.ts';
-import { amountUnit } from './reconcile.ts';
+import { isTankMix, meteredProduct } from './products.ts';
+import { amountUnit, type ReconciliationRow } from './reconcile.ts';
 import type { StandardBatch } from './standardize.ts';
 
 /** Per-point properties that are summed into totals or are bookkeeping, not averaged. */
@@ -227,14 +228,15 @@ export class SummaryBuilder {
     const meta = this.meta;
     const area = { value: round(areaM2), unit: 'm2' };
     if (meta.operationType === 'applied' && meta.products.length > 0) {
-      // Without a per-point product column, figures can be given only when one product was applied.
-      const only = meta.products.length === 1;
+      // Figures go to the product the rate column meters; parts of a tank mix are named, their shares are not logged.
+      const metered = meteredProduct(meta.products);
       const rate = p.appliedRate as StatValue | undefined;
-      p.products = meta.products.map((product) => ({
+      p.products = meta.products.map((product, i) => ({
         name: product.name,
         ...(product.type ? { type: product.type } : {}),
-        ...(only && rate ? { rate: { value: rate.avg, unit: rate.unit }, area, ...(totals.totalApplied ? { totalApplied: totals.totalApplied } : {}) } : {}),
+        ...(i === metered && rate ? { rate: { value: rate.avg, unit: rate.unit }, area, ...(totals.totalApplied ? { totalApplied: totals.totalApplied } : {}) } : {}),
       }));
+      p.tankMix = isTankMix(meta.products);
     }
     if (meta.varieties.length > 0 && (meta.operationType === 'planted' || meta.operationType === 'harvested')) {
       const only = meta.varieties.length === 1;
@@ -259,4 +261,19 @@ export class SummaryBuilder {
       });
     }
   }
+}
+
+/**
+ * Leaf's `totalFuelUsed` where the machine kept a fuel counter (ISOXML 0x0094 Total Fuel
+ * Consumption) and no per-point fuel was logged: the counter's growth over the operation's points,
+ * which is the machine's own figure. Furrow has no independent fuel measure, so the reconciliation
+ * row keeps `furrow: null`; per-point `fuelUsed`, when logged, is summed instead and wins.
+ */
+export function addMachineFuel(properties: Record<string, unknown>, rows: readonly ReconciliationRow[], system: UnitSystem): void {
+  if (properties.totalFuelUsed !== undefined) return;
+  const fuel = rows.filter((row) => row.quantity === 'fuel' && row.machine.value >= 0);
+  if (fuel.length !== 1) return; // none, or several fuel counters (which one is the machine's?): say nothing rather than pick
+  const { value, unit } = fuel[0]!.machine;
+  const to = summaryUnit('totalFuelUsed', system, unit);
+  properties.totalFuelUsed = { value: Math.round(converter(unit, to)(value) * 1e6) / 1e6, unit: to };
 }

@@ -87,7 +87,7 @@ export async function writeFilteredOutputs(
       if (reasons) await layout.onVerdicts!(reasons);
     };
     for await (const batch of points('write')) {
-      serializer ??= new PointFeatureSerializer({ timeKey: 'timestamp', numbers: verdicts.plan.keys, strings: layout.strings ?? [...batch.strings.keys()], constants: layout.constants ?? [['operationType', operationType]] });
+      serializer ??= new PointFeatureSerializer({ timeKey: 'timestamp', numbers: verdicts.plan.keys, strings: layout.strings ?? [...batch.strings.keys()], products: layout.products, constants: layout.constants ?? [['operationType', operationType]] });
       await write(verdicts.judge(batch));
     }
     await write(verdicts.endJudging());

@@ -5,12 +5,15 @@ import { FigureCollector, FilterPass, type OperationFigures } from './chain.ts';
 import { FILTER_ORDER, resolveOptions, type FilterName, type FilterSettings, type ResolvedOptions } from './options.ts';
 import { planFilters, type FilterPlan } from './plan.ts';
 import type { PointRing } from './ring.ts';
+import type { PointProducts } from '../point-features.ts';
 import type { Released } from './window.ts';
 
 /** What the filters need to know of the operation beside its points. */
 export interface VerdictLayout {
   /** Properties every point carries (operationType, crop, ...); also what the cleanup rules test `crop` on. Default: the operation type. */
   constants?: readonly [string, string][];
+  /** Leaf's per-point `products` of an applied operation, written into the filtered and annotated layers as into the standard one. */
+  products?: PointProducts;
   /** Per-point text properties in output order (e.g. `recordingStatus`). Default: those of the first batch. */
   strings?: readonly string[];
   /**

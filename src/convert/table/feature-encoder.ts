@@ -1,5 +1,5 @@
 import type { PointBatch } from '../../model/batch.ts';
-import type { FeatureLayout } from '../point-features.ts';
+import { productsText, type FeatureLayout } from '../point-features.ts';
 
 /** A growable byte buffer that features are encoded into; the view hands `bytes()` on and calls `reset()`. */
 export class ByteChunk {
@@ -111,6 +111,7 @@ export class PointFeatureEncoder {
   private readonly numberKeys: readonly [string, Buffer][];
   private readonly stringKeys: readonly [string, Buffer][];
   private readonly tail: Buffer;
+  private readonly products?: { key: string; fixed?: Buffer; before?: Buffer; after?: Buffer; withoutRate?: Buffer };
   private readonly texts = new Map<string, Buffer>();
   /** TimestampFormatter's per-minute cache, in bytes. */
   private minute = NaN;
@@ -121,6 +122,13 @@ export class PointFeatureEncoder {
     this.numberKeys = layout.numbers.map((key) => [key, Buffer.from(`,${JSON.stringify(key)}:`)]);
     this.stringKeys = layout.strings.map((key) => [key, Buffer.from(`,${JSON.stringify(key)}:`)]);
     this.tail = Buffer.from((layout.constants ?? []).map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`).join(''));
+    if (layout.products) {
+      const text = productsText(layout.products);
+      this.products =
+        text.kind === 'fixed'
+          ? { key: layout.products.rateKey, fixed: Buffer.from(text.text) }
+          : { key: layout.products.rateKey, before: Buffer.from(text.before), after: Buffer.from(text.after), withoutRate: Buffer.from(text.withoutRate) };
+    }
   }
 
   /** Binds a batch's columns; the returned function writes point i, ending with `ending` (`}}` unless given). */
@@ -128,6 +136,8 @@ export class PointFeatureEncoder {
     const numbers = this.numberKeys.map(([key, bytes]) => [bytes, batch.numbers.get(key)] as const).filter((c): c is readonly [Buffer, Float64Array] => c[1] !== undefined);
     const strings = this.stringKeys.map(([key, bytes]) => [bytes, batch.strings.get(key)] as const).filter((c): c is readonly [Buffer, (string | null)[]] => c[1] !== undefined);
     const { lon, lat, time } = batch;
+    const products = this.products;
+    const rates = products ? batch.numbers.get(products.key) : undefined;
     return (out, i, ending = END) => {
       out.bytes(HEAD);
       writeCoordinate(out, lon[i]!);
@@ -147,6 +157,15 @@ export class PointFeatureEncoder {
         if (v === undefined || v === null) continue;
         out.bytes(key);
         out.bytes(this.text(v));
+      }
+      if (products) {
+        const rate = rates?.[i];
+        if (products.fixed) out.bytes(products.fixed);
+        else if (rate !== undefined && rate - rate === 0) {
+          out.bytes(products.before!);
+          writeValue(out, rate);
+          out.bytes(products.after!);
+        } else out.bytes(products.withoutRate!);
       }
       out.bytes(this.tail);
       out.bytes(ending);

@@ -65,7 +65,7 @@ export function geoJsonLayerPlan(metadata: TableMetadata, layer: GeoJsonLayer): 
       verdicts: layer === 'annotated',
       rows: layer === 'standard' ? 'passedCleanup' : layer === 'filtered' ? 'passedFilters' : 'all',
     },
-    layout: { timeKey: 'timestamp', numbers, strings: schema.standardStrings, constants: schema.constants.map(([k, v]) => [k, v] as [string, string]) },
+    layout: { timeKey: 'timestamp', numbers, strings: schema.standardStrings, products: schema.products, constants: schema.constants.map(([k, v]) => [k, v] as [string, string]) },
     part: 'std',
     annotated: layer === 'annotated',
   };

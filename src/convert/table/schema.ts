@@ -1,6 +1,7 @@
 import type { ColumnSpec } from '../../formats/types.ts';
 import type { OperationType } from '../../model/operations.ts';
 import type { ParquetColumn } from './parquet-format.ts';
+import type { PointProducts } from '../point-features.ts';
 
 /** What one operation's table holds, given when it is opened and read back from its metadata. */
 export interface TableSchema {
@@ -12,6 +13,8 @@ export interface TableSchema {
   standardStrings: readonly string[];
   /** Text properties every point shares (operationType, crop, ...), in output order. */
   constants: readonly (readonly [name: string, value: string])[];
+  /** Leaf's per-point `products` of an applied operation, built in the views from the rate column; absent in tables of other operations and of Furrow before 0.x. */
+  products?: PointProducts;
   /**
    * Standard numeric properties whose values the yield filters moved along time (flow or moisture
    * delay): stored again, as the filtered and annotated layers show them. Empty when no filter shifts.

@@ -88,6 +88,11 @@ const STANDARD_CANDIDATES: Readonly<Record<OperationType, readonly (readonly [St
   planted: [
     ['seedRate', [0x000c, 0x0007, 0x0002, 0x024d]],
     ['seedRateTarget', [0x000b, 0x0006, 0x0001, 0x024c]],
+    // Row-unit figures Leaf documents for planters: actual down force as a force (not 0x016E, a pressure), and the meter's seed quality.
+    ['downForce', [0x01ab]],
+    ['singulation', [0x019f]],
+    ['skips', [0x01a1]],
+    ['doubles', [0x01a3]],
   ],
   tillage: [
     ['tillageDepthActual', [0x0034]],
@@ -194,7 +199,7 @@ export function planTask(data: TaskData, task: Task, timeLogs: readonly TimeLogI
  */
 function meteringOwners(data: TaskData, task: Task, type: OperationType, included: Classified[]): DeviceElement[] | undefined {
   if (type !== 'applied' && type !== 'planted') return undefined;
-  const rates = new Set(STANDARD_CANDIDATES[type].flatMap(([, ddis]) => ddis));
+  const rates = new Set(STANDARD_CANDIDATES[type].filter(([property]) => RATES.has(property)).flatMap(([, ddis]) => ddis));
   const owners: DeviceElement[] = [];
   for (const c of included) {
     if (c.type !== type || !rates.has(c.column.ddi) || !c.column.element || !metersProduct(data, task, c.column.element)) continue;
@@ -541,9 +546,14 @@ function cropAndProducts(
   };
   const allocated = task.productAllocations.filter((a) => data.products.has(a.productId) && related(a.deviceElementId));
   const products: ProductUse[] = [];
+  const add = (product: ProductUse) => {
+    if (!products.some((p) => p.name === product.name)) products.push(product);
+  };
   for (const allocation of allocated) {
-    const name = data.products.get(allocation.productId)?.designator ?? allocation.productId;
-    if (!products.some((p) => p.name === name)) products.push({ name });
+    const product = data.products.get(allocation.productId)!;
+    add({ name: product.designator ?? product.id });
+    // A mixture (tank mix) is metered as one product; its parts (PRN) are listed after it as its components.
+    for (const part of product.parts) add({ name: data.products.get(part.productId)?.designator ?? part.productId, type: 'Component' });
   }
 
   let crop: string | undefined;

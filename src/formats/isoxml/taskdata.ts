@@ -45,6 +45,10 @@ export interface Product {
   id: string;
   designator?: string;
   productGroupId?: string;
+  /** PDT F: 1 single product, 2 mixture, 3 temporary mixture (a tank mix made for the task). */
+  type?: number;
+  /** PRN children of a mixture: the products it is made of, with their quantity (PRN B, in the mixture's quantity DDI). */
+  parts: { productId: string; quantity?: number }[];
 }
 
 export interface ProductGroup {
@@ -224,6 +228,7 @@ function num(attributes: Readonly<Record<string, string>>, letter: string): numb
 class TaskDataVisitor {
   private readonly stack: string[] = [];
   private cropType: CropType | undefined;
+  private product: Product | undefined;
   private device: Device | undefined;
   private element: DeviceElement | undefined;
   private task: Task | undefined;
@@ -251,6 +256,9 @@ class TaskDataVisitor {
     if (parent === 'CTP' && name === 'CVT' && this.cropType) {
       const id = text(attributes, 'A');
       if (id) this.cropType.varieties.push({ id, designator: text(attributes, 'B'), productId: text(attributes, 'C') });
+    } else if (parent === 'PDT' && name === 'PRN' && this.product) {
+      const productId = text(attributes, 'A');
+      if (productId) this.product.parts.push({ productId, quantity: num(attributes, 'B') });
     } else if (parent === 'DVC' && this.device && depth === 2) {
       this.openDeviceChild(this.device, name, attributes);
     } else if (parent === 'DET' && name === 'DOR' && this.element) {
@@ -269,6 +277,7 @@ class TaskDataVisitor {
   close(name: string): void {
     this.stack.pop();
     if (name === 'CTP') this.cropType = undefined;
+    else if (name === 'PDT') this.product = undefined;
     else if (name === 'DVC') this.device = undefined;
     else if (name === 'DET') this.element = undefined;
     else if (name === 'TSK') this.task = undefined;
@@ -305,7 +314,10 @@ class TaskDataVisitor {
         }
         break;
       case 'PDT':
-        if (id) this.add(data.products, { id, designator: text(a, 'B'), productGroupId: text(a, 'C') }, name);
+        if (id) {
+          this.product = { id, designator: text(a, 'B'), productGroupId: text(a, 'C'), type: num(a, 'F'), parts: [] };
+          this.add(data.products, this.product, name);
+        }
         break;
       case 'PGP':
         if (id) this.add(data.productGroups, { id, designator: text(a, 'B'), type: num(a, 'C') }, name);

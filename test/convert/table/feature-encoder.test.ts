@@ -71,3 +71,39 @@ test('features are byte-identical to PointFeatureSerializer, with missing values
     assert.equal(out.buffer.toString('utf8', 0, out.length), expected.slice(0, -2) + ',"removedBy":null}}');
   }
 });
+
+test("applied points' products are byte-identical too, and parse to Leaf's shape: the rate on the metered product only, none where the rate is missing", () => {
+  const n = 2_000;
+  const batch = emptyBatch(n, ['appliedRate'], []);
+  batch.length = n;
+  for (let i = 0; i < n; i++) {
+    batch.time[i] = Date.UTC(2024, 4, 1) + i * 1000;
+    batch.lon[i] = 8 + i * 1e-5;
+    batch.lat[i] = 52;
+    batch.numbers.get('appliedRate')![i] = i % 10 === 0 ? NaN : 100 + i / 7;
+  }
+  const parts = [{ name: 'Tank "Mix" 1' }, { name: 'Water', type: 'Carrier' as const }, { name: 'AMS', type: 'Component' as const }];
+  const cases = [
+    { parts, metered: 0 },
+    { parts: [{ name: 'yy' }], metered: 0 },
+    // Two products and no word of which one the rate meters: names only.
+    { parts: [{ name: 'A' }, { name: 'B' }], metered: -1 },
+  ];
+  for (const { parts: list, metered } of cases) {
+    const layout = { timeKey: 'timestamp', numbers: ['appliedRate'], strings: [], products: { parts: list, metered, rateKey: 'appliedRate', rateUnit: 'L/ha' }, constants: [['operationType', 'applied']] as [string, string][] };
+    const serialize = new PointFeatureSerializer(layout).bind(batch);
+    const encode = new PointFeatureEncoder(layout).bind(batch);
+    const out = new ByteChunk(16);
+    for (let i = 0; i < n; i++) {
+      out.length = 0;
+      encode(out, i);
+      const expected = serialize(i);
+      if (out.buffer.toString('utf8', 0, out.length) !== expected) assert.fail(`point ${i}: ${out.buffer.toString('utf8', 0, out.length)} vs ${expected}`);
+      const properties = (JSON.parse(expected) as { properties: Record<string, unknown> }).properties;
+      const rate = batch.numbers.get('appliedRate')![i]!;
+      const want = list.map((p, k) => ({ ...p, ...(k === metered && Number.isFinite(rate) ? { rate: { value: Number(formatValue(rate)), unit: 'L/ha' } } : {}) }));
+      assert.deepEqual(properties.products, want, `point ${i}`);
+      assert.equal(properties.operationType, 'applied');
+    }
+  }
+});

@@ -187,3 +187,44 @@ test('an operation whose devices neither log nor describe a working width says t
     'no working width is logged or described; area cannot be computed (no element of Baler logs 0x0043 Actual Working Width, and none describes a fixed 0x0043 or 0x0046 width)',
   ]);
 });
+
+test('a mixture product (PDT F=2 with PRN parts) is the metered tank mix, its parts listed as components', async () => {
+  const mix = DUAL_BOOM.replace('<PDT A="PDT1" B="Counter"/>', '<PDT A="PDT1" B="Counter" F="2"><PRN A="PDT9" B="1000"/><PRN A="PDT8" B="50"/></PDT><PDT A="PDT9" B="Water"/><PDT A="PDT8" B="AMS"/>');
+  const { operations } = await plan(mix, { TLG00004: DUAL_BOOM_LOG });
+  assert.deepEqual(
+    operations.map((o) => o.products),
+    [[{ name: 'Counter' }, { name: 'Water', type: 'Component' }, { name: 'AMS', type: 'Component' }], [{ name: 'yy' }]],
+  );
+});
+
+/** A one-row planter (class 4) whose row unit logs seed count rate, down force as a force, singulation, skips and multiples. */
+const PLANTER = `<ISO11783_TaskData VersionMajor="4">
+<DVC A="DVC-1" B="Planter" D="A008800046A31C2C">
+  <DET A="DET-1" B="1" C="1" D="Planter" E="0" F="0"><DOR A="10"/><DOR A="11"/><DOR A="12"/></DET>
+  <DET A="DET-2" B="2" C="4" D="Row 1" E="1" F="1"><DOR A="20"/><DOR A="21"/><DOR A="22"/><DOR A="23"/><DOR A="24"/><DOR A="25"/></DET>
+  <DPD A="10" B="0043" C="1" D="9"/><DPD A="11" B="008D" C="1" D="9"/><DPD A="12" B="016E" C="1" D="9"/>
+  <DPD A="20" B="000C" C="1" D="9"/><DPD A="21" B="01AB" C="1" D="9"/><DPD A="22" B="019F" C="1" D="9"/><DPD A="23" B="01A1" C="1" D="9"/><DPD A="24" B="01A3" C="1" D="9"/><DPD A="25" B="000B" C="1" D="9"/>
+</DVC>
+<TSK A="TSK1" B="Planting" G="4"><TLG A="TLG00001" C="1"/></TSK>
+</ISO11783_TaskData>`;
+
+const PLANTER_LOG = `<TIM A="" D="4"><PTN A="" B=""/>
+  <DLV A="0043" B="" C="DET-1"/><DLV A="008D" B="" C="DET-1"/><DLV A="016E" B="" C="DET-1"/>
+  <DLV A="000C" B="" C="DET-2"/><DLV A="01AB" B="" C="DET-2"/><DLV A="019F" B="" C="DET-2"/><DLV A="01A1" B="" C="DET-2"/><DLV A="01A3" B="" C="DET-2"/><DLV A="000B" B="" C="DET-2"/>
+</TIM>`;
+
+test("a planter's down force (0x01AB, a force; not 0x016E, a pressure), singulation, skips and multiples become Leaf's planter properties", async () => {
+  const { operations } = await plan(PLANTER, { TLG00001: PLANTER_LOG });
+  assert.equal(operations.length, 1);
+  assert.equal(operations[0]!.type, 'planted');
+  assert.deepEqual(standards(operations[0]!), {
+    equipmentWidth: '0043_DET-1',
+    recordingStatus: '008D_DET-1',
+    seedRate: '000C_DET-2',
+    seedRateTarget: '000B_DET-2',
+    downForce: '01AB_DET-2',
+    singulation: '019F_DET-2',
+    skips: '01A1_DET-2',
+    doubles: '01A3_DET-2',
+  });
+});
