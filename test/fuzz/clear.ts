@@ -29,29 +29,31 @@ const PLACEHOLDER = /\bundefined\b|\bNaN\b|\[object \w+\]/;
 
 /**
  * A failure message is clear when it says in words what is wrong (at least three words of
- * letters), is short enough to read (≤ 2,000 characters), and is none of: empty, a stack trace, a
+ * letters), is short enough to read (≤ 2,000 characters besides the entry paths it quotes, which
+ * a hostile zip may make thousands of characters long), and is none of: empty, a stack trace, a
  * runtime error's own text, a placeholder (undefined, NaN, [object Object]); a parser's own words
  * (JSON.parse's) pass only beside the name of the entry they concern.
  */
-export function unclearReason(message: string | undefined): string | undefined {
+export function unclearReason(message: string | undefined, paths: readonly string[] = []): string | undefined {
   if (message === undefined || message.trim() === '') return 'empty message';
-  if (message.length > 2000) return `message of ${message.length} characters`;
-  if (STACK_FRAME.test(message)) return 'stack trace';
-  const internal = INTERNAL_ERROR.exec(message);
+  const own = paths.filter((p) => p.length > 0).reduce((text, path) => text.split(path).join('<entry>'), message);
+  if (own.length > 2000) return `message of ${own.length} characters besides the entry paths it quotes`;
+  if (STACK_FRAME.test(own)) return 'stack trace';
+  const internal = INTERNAL_ERROR.exec(own);
   if (internal) return `runtime error text "${internal[0]}"`;
-  const parser = PARSER_ERROR.exec(message);
+  const parser = PARSER_ERROR.exec(own);
   if (parser && !NAMES_AN_ENTRY.test(message)) return `parser error text "${parser[0]}" without the entry's name`;
-  const placeholder = PLACEHOLDER.exec(message);
+  const placeholder = PLACEHOLDER.exec(own);
   if (placeholder) return `placeholder "${placeholder[0]}"`;
-  if ((message.match(/\p{L}{2,}/gu) ?? []).length < 3) return 'fewer than three words';
+  if ((own.match(/\p{L}{2,}/gu) ?? []).length < 3) return 'fewer than three words';
   return undefined;
 }
 
-/** Every message a conversion report holds: input-level failures and failed operations' details. */
-export function reportMessages(report: ConversionReport): string[] {
+/** Every message a conversion report holds: input-level failures (with the path they concern) and failed operations' details. */
+export function reportMessages(report: ConversionReport): { text: string; path: string }[] {
   return [
-    ...report.failures.map((f) => (f.path ? `${f.path}: ${f.reason}` : f.reason)),
-    ...report.operations.filter((op) => op.status !== 'processed').map((op) => op.statusDetails),
+    ...report.failures.map((f) => ({ text: f.path ? `${f.path}: ${f.reason}` : f.reason, path: f.path })),
+    ...report.operations.filter((op) => op.status !== 'processed').map((op) => ({ text: op.statusDetails, path: op.dir })),
   ];
 }
 
@@ -71,8 +73,8 @@ export function judge(answer: RunAnswer): Judgement {
   }
   const messages = reportMessages(answer.report);
   for (const message of messages) {
-    const reason = unclearReason(message);
-    if (reason) return { outcome: 'unclear', problem: `${reason}: ${JSON.stringify(message.slice(0, 300))}` };
+    const reason = unclearReason(message.text, [message.path]);
+    if (reason) return { outcome: 'unclear', problem: `${reason}: ${JSON.stringify(message.text.slice(0, 300))}` };
   }
   const processed = answer.report.operations.filter((op) => op.status === 'processed').length;
   if (processed > 0) return { outcome: 'processed' };
