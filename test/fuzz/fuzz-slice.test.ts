@@ -18,7 +18,7 @@ describe('fuzz corpus, quick slice', () => {
   after(() => harness.close());
 
   it('makes the same bytes from the same seed, other bytes from another seed', async () => {
-    for (const index of [0, 5, 10, 18]) {
+    for (const index of [0, 5, 10, 16]) {
       assert.equal(digest((await variantAt(DEFAULT_SEED, index)).bytes), digest((await variantAt(DEFAULT_SEED, index)).bytes));
     }
     const differ = await Promise.all([1, 3, 4].map(async (i) => digest((await variantAt(DEFAULT_SEED, i)).bytes) !== digest((await variantAt(DEFAULT_SEED + 1, i)).bytes)));
