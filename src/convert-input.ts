@@ -44,8 +44,14 @@ function operationId(datasetRoot: string, meta: OperationMeta): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** Longest output folder name: a path component may be 255 bytes at most (ENAMETOOLONG); real datasets stay well below. */
+const MAX_FOLDER_NAME = 200;
+
 function folderName(text: string): string {
-  return text.replace(/!\//g, '_').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+|_+$/g, '') || 'dataset';
+  const name = text.replace(/!\//g, '_').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+|_+$/g, '') || 'dataset';
+  if (name.length <= MAX_FOLDER_NAME) return name;
+  // A dataset nested thousands of folders deep (found by the fuzz corpus): head, a hash so two long names stay apart, and the tail, the most specific part.
+  return `${name.slice(0, 60)}_${createHash('sha1').update(text).digest('hex').slice(0, 12)}_${name.slice(-(MAX_FOLDER_NAME - 74))}`;
 }
 
 /**
