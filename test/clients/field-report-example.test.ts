@@ -32,7 +32,7 @@ describe('clients/ts example: field report', () => {
     assert.equal(lines.length, direct.report.operations.length);
     const expected = [];
     for (let i = 0; i < direct.report.operations.length; i++) {
-      const p = (await direct.summary(i)).properties as Record<string, { value?: number; unit?: string; avg?: number }> & { operationType: string; startTime: string };
+      const p = (await direct.summary(i)).properties as unknown as Record<string, { value?: number; unit?: string; avg?: number }> & { operationType: string; startTime: string };
       assert.equal(p.totalArea!.unit, 'm2');
       const rate = p.operationType === 'planted' ? p.seedRate : p.appliedRate;
       expected.push([p.operationType, p.startTime, `${(p.totalArea!.value! / 1e4).toFixed(3)} ha`, rate ? `${p.operationType === 'planted' ? 'seedRate' : 'appliedRate'} ${rate.avg!.toFixed(2)} ${rate.unit}` : ''].join('|'));
