@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { UnitSystem } from './model/properties.ts';
 import type { OperationSource } from './formats/types.ts';
@@ -283,7 +283,11 @@ export async function convertOperation(source: OperationSource, outDir: string, 
     }
   } catch (error) {
     for (const writer of writers) writer.abort();
-    table?.abort();
+    if (table) {
+      table.abort();
+      // The writer removes its partial file once its handle is closed, later: remove it now, so that no reader finds half a table once the operation has failed.
+      await rm(join(outDir, OUTPUT_FILES.table), { force: true });
+    }
     steps.fail(pointCount === 0 ? 'rawGeojson' : steps.has('units') ? (imaging ? 'propertiesPNGs' : 'filteredGeojson') : 'standardGeojson', (error as Error).message);
   }
 

@@ -88,6 +88,20 @@ test('the Kverneland sample: batch PROCESSED, one processed planted file with th
     assert.equal((await env.store.listFiles({ ownerId: env.owner.id, sort: [], page: 0, size: 10 })).total, 1);
   }));
 
+test('FURROW_STORE_GEOJSON=true: the five GeoJSON layers are stored beside the table, the bytes the CLI writes with --geojson', () =>
+  withEnv(async (env) => {
+    const direct = await convertInput(SAMPLE_ZIP, join(env.dir, 'direct'), { units: 'default', geojson: true });
+    const directDir = join(env.dir, 'direct', direct.operations[0]!.dir);
+    const batch = await uploadBatch(env, SAMPLE_ZIP);
+    const handler = convertBatchHandler({ store: env.store, blobs: env.blobs, dataDir: env.dir, pool: env.pool, units: 'default', geojson: true, zipLimits: DEFAULT_ZIP_LIMITS });
+    await runJob(env, handler, 'convertBatch', { batchId: batch.id });
+    const [file] = await env.store.filesOfBatch(batch.id);
+    assert.equal(file?.status, 'processed');
+    for (const name of ['table.parquet', 'raw.geojson', 'normalized.geojson', 'standard.geojson', 'filtered.geojson', 'annotated.geojson']) {
+      assert.deepEqual(await buffer(await env.blobs.get(`${file!.blobPrefix}/${name}`)), await readFile(join(directDir, name)), name);
+    }
+  }));
+
 test('a provider named at upload is kept', () =>
   withEnv(async (env) => {
     const batch = await uploadBatch(env, SAMPLE_ZIP, { provider: 'CNHI' });
