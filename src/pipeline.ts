@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { UnitSystem } from './model/properties.ts';
+import type { StandardProperty, UnitSystem } from './model/properties.ts';
 import type { OperationSource } from './formats/types.ts';
 import { cleanupReasons } from './convert/clean.ts';
 import { FeatureCollectionWriter } from './convert/geojson-writer.ts';
@@ -9,7 +9,7 @@ import { Standardizer } from './convert/standardize.ts';
 import { StepTracker, type StepName, type StepStatus } from './convert/status.ts';
 import { SummaryBuilder } from './convert/summary.ts';
 import { FILTER_FILES, resolveOptions, shiftedProperties, writeFilteredOutputs, type FilterResult, type FilterSettings } from './convert/filters/index.ts';
-import { TableWriter, type TableRows, type TableSchema } from './convert/table/index.ts';
+import { TableReader, TableWriter, type TableRows, type TableSchema } from './convert/table/index.ts';
 import type { PointBatch } from './model/batch.ts';
 import { CoverageBuilder, type CoverageResult } from './convert/coverage/builder.ts';
 import { PropertyRasters } from './convert/render/property-rasters.ts';
@@ -270,10 +270,12 @@ export async function convertOperation(source: OperationSource, outDir: string, 
         if (filtered.kept > 0) steps.ok('filteredGeojson', `${filtered.kept} of ${filtered.total} points kept`);
         else steps.incomplete('filteredGeojson', `no point passed the cleanup rules and filters (annotated.geojson says what removed each of the ${filtered.total})`);
         imaging = true;
+        // Nothing survived the filters but some points passed cleanup (a short or odd log): draw those, from the table, rather than nothing; the legends say so.
+        if (filtered.kept === 0 && keptCount > 0) rasters = await standardRasters(join(outDir, OUTPUT_FILES.table), standardizer.units);
         const images = await rasters!.finish(outDir);
         rasters = undefined;
         if (images.images.length > 0) steps.ok('propertiesPNGs', `${images.images.length} images`);
-        else steps.incomplete('propertiesPNGs', filtered.kept === 0 ? 'no filtered point to draw' : 'no numeric property to draw');
+        else steps.incomplete('propertiesPNGs', keptCount === 0 ? 'no cleaned point to draw' : 'no numeric property to draw');
         if (images.zip !== null) steps.ok('zippedPNGs');
         else steps.incomplete('zippedPNGs', 'no image to zip');
         // A beyond-Leaf member of the summary: what each filter removed, so a farmer can judge the cleaning.
@@ -305,6 +307,18 @@ export async function convertOperation(source: OperationSource, outDir: string, 
     filtered,
     coverage: coverageFigures,
   };
+}
+
+/** Maps of the points that passed cleanup (the standard layer), read back from the operation's table. */
+async function standardRasters(tablePath: string, units: ReadonlyMap<StandardProperty, string>): Promise<PropertyRasters> {
+  const rasters = new PropertyRasters(units, { projection: 'EPSG:4326', layer: 'standard' });
+  const table = await TableReader.open(tablePath);
+  try {
+    for await (const batch of table.batches({ standard: [...units.keys()], rows: 'passedCleanup' })) rasters.add(batch.std, new Array<null>(batch.length).fill(null));
+  } finally {
+    await table.close();
+  }
+  return rasters;
 }
 
 /** `harvestMoisture GT 0: 4,716` for the step message, largest first. */
