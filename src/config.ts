@@ -65,6 +65,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** Honour X-Forwarded-* (behind a reverse proxy) when building absolute URLs. */
   trustProxy: boolean;
+  /** Also store each operation's five GeoJSON layers as files (a cache that serves Range); otherwise they are streamed from its table. */
+  storeGeojson?: boolean;
   /** How long the signed plain links of file entries and images stay valid, in seconds. */
   linkSeconds: number;
   /** Body of GET /files: Leaf's documented `{"operations": [...]}`, or the bare array older clients read. */
@@ -255,6 +257,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     shutdownGraceMs: integer(env, 'FURROW_SHUTDOWN_GRACE_SECONDS', 10, 0, 3600) * 1000,
     trustProxy: boolean(env, 'FURROW_TRUST_PROXY', false),
+    storeGeojson: boolean(env, 'FURROW_STORE_GEOJSON', false),
     linkSeconds: integer(env, 'FURROW_LINK_SECONDS', 3600, 1, MAX_LINK_SECONDS),
     filesListFormat: oneOf(env, 'FURROW_FILES_LIST_FORMAT', FILES_LIST_FORMATS, 'operations'),
     logLevel: oneOf(env, 'FURROW_LOG_LEVEL', LOG_LEVELS, 'info'),

@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { UnitSystem } from './model/properties.ts';
+import type { StandardProperty, UnitSystem } from './model/properties.ts';
 import type { OperationSource } from './formats/types.ts';
 import { cleanupReasons } from './convert/clean.ts';
 import { FeatureCollectionWriter } from './convert/geojson-writer.ts';
@@ -8,8 +8,8 @@ import { PointFeatureSerializer } from './convert/point-features.ts';
 import { Standardizer } from './convert/standardize.ts';
 import { StepTracker, type StepName, type StepStatus } from './convert/status.ts';
 import { addMachineFuel, SummaryBuilder } from './convert/summary.ts';
-import { FILTER_FILES, resolveOptions, writeFilteredOutputs, type FilterResult, type FilterSettings } from './convert/filters/index.ts';
-import { TableWriter, type TableRows, type TableSchema } from './convert/table/index.ts';
+import { FILTER_FILES, resolveOptions, shiftedProperties, writeFilteredOutputs, type FilterResult, type FilterSettings } from './convert/filters/index.ts';
+import { TableReader, TableWriter, type TableRows, type TableSchema } from './convert/table/index.ts';
 import type { PointBatch } from './model/batch.ts';
 import { CoverageBuilder, type CoverageResult } from './convert/coverage/builder.ts';
 import { PropertyRasters } from './convert/render/property-rasters.ts';
@@ -27,7 +27,8 @@ export interface ConvertSettings {
    * Also write the five GeoJSON layers as files (raw, normalized, standard, filtered, annotated)
    * beside the operation's table (table.parquet, every point and verdict), from which the same
    * layers can be streamed (src/convert/table/geojson-view.ts). `furrow convert` sets false unless
-   * --geojson; the service keeps the default (true) until its downloads stream from the table.
+   * --geojson, the service (jobs/batch-conversion.ts, jobs/merge-operations.ts) unless
+   * FURROW_STORE_GEOJSON=true; the default (true) is for callers and tests that read the files.
    */
   geojson?: boolean;
 }
@@ -109,6 +110,8 @@ export async function convertOperation(source: OperationSource, outDir: string, 
   const geojson = settings.geojson ?? true;
   const tableSchema: TableSchema = { raw: meta.columns, standard: [...standardizer.units], standardStrings: standardizer.stringProperties(), constants, ...(products ? { products } : {}), operationType: meta.operationType, reader: meta.reader };
   let table: TableWriter | undefined;
+  // The images are drawn last, from the filters' writing pass: a failure after it is theirs.
+  let imaging = false;
   try {
     let raw: FeatureCollectionWriter | undefined;
     if (geojson) writers.push((raw = await FeatureCollectionWriter.open(join(outDir, OUTPUT_FILES.raw), foreign('raw'))));
@@ -128,7 +131,8 @@ export async function convertOperation(source: OperationSource, outDir: string, 
       }
       summary = new SummaryBuilder(meta, standardizer.units, settings.units);
       coverage = new CoverageBuilder(standardizer.units);
-      rasters = new PropertyRasters(standardizer.units, { projection: 'EPSG:4326' });
+      // Drawn from the filtered points, in the filters' writing pass: the outliers they remove must not squash the ramp.
+      rasters = new PropertyRasters(standardizer.units, { projection: 'EPSG:4326', layer: 'filtered' });
       reconciler = new Reconciler(meta, standardizer.units, settings.units);
     }
     const rawFeatures = new PointFeatureSerializer({
@@ -169,7 +173,6 @@ export async function convertOperation(source: OperationSource, outDir: string, 
       reconciler!.add(batch, std);
       // The covered area is the ground worked, cleaned or not: points that work no ground draw nothing.
       coverage!.add(std);
-      rasters!.add(std, reasons);
     }
     for (const writer of writers) await writer.close();
     writers.length = 0;
@@ -211,33 +214,39 @@ export async function convertOperation(source: OperationSource, outDir: string, 
         steps.ok('summary');
         await writeFile(join(outDir, OUTPUT_FILES.units), json(Object.fromEntries(standardizer.units)));
         steps.ok('units');
-        const images = await rasters!.finish(outDir);
-        rasters = undefined;
-        if (images.images.length > 0) steps.ok('propertiesPNGs', `${images.images.length} images`);
-        else steps.incomplete('propertiesPNGs', keptCount === 0 ? 'no cleaned point to draw' : 'no numeric property to draw');
-        if (images.zip !== null) steps.ok('zippedPNGs');
-        else steps.incomplete('zippedPNGs', 'no image to zip');
         // The filters read the operation again (sources are re-readable), each pass through a fresh Standardizer.
         // Their writing pass also writes the table: its rows wait in `queue` until the filters release their verdicts (a few seconds of points).
-        const queue: { rows: TableRows; removedBy: (string | null)[] }[] = [];
+        // A flow or moisture delay moves values in the filtered and annotated layers: the table stores those values again, in its shifted columns.
+        const options = resolveOptions(settings.filters ?? {});
+        const shifted = shiftedProperties(options, standardizer.units);
+        const writeSchema: TableSchema = { ...tableSchema, shifted };
+        const queue: { rows: TableRows; removedBy: (string | null)[]; shifted: Map<string, Float64Array> }[] = [];
         const standardized = async function* (pass?: 'write'): AsyncGenerator<PointBatch> {
           const again = new Standardizer(meta, settings.units);
-          if (pass === 'write') table = await TableWriter.open(join(outDir, OUTPUT_FILES.table), tableSchema);
+          if (pass === 'write') table = await TableWriter.open(join(outDir, OUTPUT_FILES.table), writeSchema);
           for await (const batch of source.points()) {
             const std = again.apply(batch);
             if (pass === 'write') {
               const removed: (string | null)[] = [];
-              queue.push({ rows: { raw: batch, std, cleanup: cleanupReasons(std, constantMap), removedBy: removed }, removedBy: removed });
+              const moved = new Map(shifted.map((name) => [name, new Float64Array(batch.length)] as const));
+              queue.push({ rows: { raw: batch, std, cleanup: cleanupReasons(std, constantMap), removedBy: removed, shifted: moved }, removedBy: removed, shifted: moved });
             }
             yield std;
           }
         };
-        const onVerdicts = async (reasons: readonly (string | null)[]) => {
+        const onVerdicts = async (reasons: readonly (string | null)[], values: ReadonlyMap<string, Float64Array>) => {
           let k = 0;
           while (queue.length > 0) {
             const head = queue[0]!;
-            const take = Math.min(head.rows.raw.length - head.removedBy.length, reasons.length - k);
+            const at = head.removedBy.length;
+            const take = Math.min(head.rows.raw.length - at, reasons.length - k);
             for (let i = 0; i < take; i++) head.removedBy.push(reasons[k + i]!);
+            // A property the filters do not hold keeps its standardized values (the writer falls back to them).
+            for (const [name, target] of head.shifted) {
+              const source = values.get(name);
+              if (source) target.set(source.subarray(k, k + take), at);
+              else head.shifted.delete(name);
+            }
             k += take;
             if (head.removedBy.length < head.rows.raw.length) break;
             queue.shift();
@@ -245,12 +254,11 @@ export async function convertOperation(source: OperationSource, outDir: string, 
           }
           if (k < reasons.length) throw new Error(`filters released ${reasons.length - k} verdicts more than points read`);
         };
-        // A flow or moisture delay moves values in the filtered layers only: those stay files, since the table holds the points as standardized.
-        const options = resolveOptions(settings.filters ?? {});
-        const shifts = (options.flowDelay.enabled && options.flowDelay.seconds !== 0) || (options.moistureDelay.enabled && options.moistureDelay.seconds !== 0);
         filtered = await writeFilteredOutputs(standardized, meta.operationType, standardizer.units, outDir, settings.filters ?? {}, {
-          files: geojson || shifts,
+          files: geojson,
           onVerdicts,
+          shiftedValues: shifted,
+          onPoints: (points, removed, from, to) => rasters!.add(points, removed, from, to),
           constants,
           products,
           strings: standardizer.stringProperties(),
@@ -264,6 +272,15 @@ export async function convertOperation(source: OperationSource, outDir: string, 
         table = undefined;
         if (filtered.kept > 0) steps.ok('filteredGeojson', `${filtered.kept} of ${filtered.total} points kept`);
         else steps.incomplete('filteredGeojson', `no point passed the cleanup rules and filters (annotated.geojson says what removed each of the ${filtered.total})`);
+        imaging = true;
+        // Nothing survived the filters but some points passed cleanup (a short or odd log): draw those, from the table, rather than nothing; the legends say so.
+        if (filtered.kept === 0 && keptCount > 0) rasters = await standardRasters(join(outDir, OUTPUT_FILES.table), standardizer.units);
+        const images = await rasters!.finish(outDir);
+        rasters = undefined;
+        if (images.images.length > 0) steps.ok('propertiesPNGs', `${images.images.length} images`);
+        else steps.incomplete('propertiesPNGs', keptCount === 0 ? 'no cleaned point to draw' : 'no numeric property to draw');
+        if (images.zip !== null) steps.ok('zippedPNGs');
+        else steps.incomplete('zippedPNGs', 'no image to zip');
         // A beyond-Leaf member of the summary: what each filter removed, so a farmer can judge the cleaning.
         feature.properties.filters = { kept: filtered.kept, removedBy: filtered.removedBy, skipped: filtered.skipped };
         await writeFile(join(outDir, OUTPUT_FILES.summary), summaryJson(feature));
@@ -271,8 +288,12 @@ export async function convertOperation(source: OperationSource, outDir: string, 
     }
   } catch (error) {
     for (const writer of writers) writer.abort();
-    table?.abort();
-    steps.fail(pointCount === 0 ? 'rawGeojson' : steps.has('units') ? (steps.has('zippedPNGs') ? 'filteredGeojson' : 'propertiesPNGs') : 'standardGeojson', (error as Error).message);
+    if (table) {
+      table.abort();
+      // The writer removes its partial file once its handle is closed, later: remove it now, so that no reader finds half a table once the operation has failed.
+      await rm(join(outDir, OUTPUT_FILES.table), { force: true });
+    }
+    steps.fail(pointCount === 0 ? 'rawGeojson' : steps.has('units') ? (imaging ? 'propertiesPNGs' : 'filteredGeojson') : 'standardGeojson', (error as Error).message);
   }
 
   const status = steps.toJSON();
@@ -289,6 +310,18 @@ export async function convertOperation(source: OperationSource, outDir: string, 
     filtered,
     coverage: coverageFigures,
   };
+}
+
+/** Maps of the points that passed cleanup (the standard layer), read back from the operation's table. */
+async function standardRasters(tablePath: string, units: ReadonlyMap<StandardProperty, string>): Promise<PropertyRasters> {
+  const rasters = new PropertyRasters(units, { projection: 'EPSG:4326', layer: 'standard' });
+  const table = await TableReader.open(tablePath);
+  try {
+    for await (const batch of table.batches({ standard: [...units.keys()], rows: 'passedCleanup' })) rasters.add(batch.std, new Array<null>(batch.length).fill(null));
+  } finally {
+    await table.close();
+  }
+  return rasters;
 }
 
 /** `harvestMoisture GT 0: 4,716` for the step message, largest first. */

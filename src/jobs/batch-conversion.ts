@@ -27,6 +27,8 @@ export interface BatchConversionInput {
   /** Empty folder the outputs go to, one sub-folder per operation. */
   outDir: string;
   units: UnitSystem;
+  /** Also write the GeoJSON layers as files (FURROW_STORE_GEOJSON); by default the operation stores its table, from which they are streamed. */
+  geojson?: boolean;
   /** The batch's Leaf provider: a named one restricts detection to its formats. */
   provider: string;
   /** sourceKeys of operations already converted: not converted again. */
@@ -194,7 +196,7 @@ export async function convertBatchZip(input: BatchConversionInput): Promise<Batc
   const report = await convertInput(
     await openLocatedZip(input.zip),
     join(input.outDir, 'operations'),
-    { units: input.units, provider: input.provider, archive: { limits: input.limits, maxNestedDepth: input.limits.maxNestedDepth, tempDir: input.outDir } },
+    { units: input.units, geojson: input.geojson ?? false, provider: input.provider, archive: { limits: input.limits, maxNestedDepth: input.limits.maxNestedDepth, tempDir: input.outDir } },
     {},
     drivers,
   );

@@ -23,6 +23,8 @@ export interface ConvertBatchDeps {
   dataDir: string;
   pool: ConvertPool;
   units: UnitSystem;
+  /** Also store the GeoJSON layers as files (FURROW_STORE_GEOJSON); by default they are views of the table. */
+  geojson?: boolean;
   zipLimits: ZipLimits;
   /** Most operations one upload converts; the rest are reported as one failure (FURROW_MAX_UPLOAD_OPERATIONS). */
   maxOperations?: number;
@@ -157,6 +159,7 @@ export function convertBatchHandler(deps: ConvertBatchDeps): JobHandler {
             zip,
             outDir: dir,
             units: deps.units,
+            geojson: deps.geojson,
             provider: batch.provider,
             skip: done.map((f) => f.sourceKey),
             limits: deps.zipLimits,

@@ -22,7 +22,7 @@ export { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-guard.ts';
 export interface ServiceWorkerOptions {
   store: MetadataStore;
   blobs: BlobStore;
-  config: Pick<Config, 'dataDir' | 'workers' | 'units' | 'webhookRetryMinutes' | 'zip' | 'queue'> & Partial<Pick<Config, 'jobLeaseMs' | 'uploads'>>;
+  config: Pick<Config, 'dataDir' | 'workers' | 'units' | 'webhookRetryMinutes' | 'zip' | 'queue'> & Partial<Pick<Config, 'jobLeaseMs' | 'uploads' | 'storeGeojson'>>;
   leaseMs?: number;
   pollMs?: number;
   /** How much of an upload one conversion job converts (tests make slices small). */
@@ -57,8 +57,8 @@ export async function startWorker(options: ServiceWorkerOptions): Promise<Worker
       ? startBullWorker({ store, handlers, concurrency, redisUrl: queue.redisUrl, prefix: queue.prefix, queueName, lockMs: leaseMs, relayMs: options.pollMs, window, log })
       : startRunner({ store, handlers, concurrency, leaseMs, pollMs: options.pollMs, log });
   const conversions = run('conversions', config.workers, {
-    convertBatch: withLog(convertBatchHandler({ store, blobs, dataDir: config.dataDir, pool, units: config.units, zipLimits, maxOperations: config.uploads?.maxOperations, sliceBudget: options.sliceBudget })),
-    merge: mergeHandler({ store, blobs, dataDir: config.dataDir, pool, units: config.units }),
+    convertBatch: withLog(convertBatchHandler({ store, blobs, dataDir: config.dataDir, pool, units: config.units, geojson: config.storeGeojson === true, zipLimits, maxOperations: config.uploads?.maxOperations, sliceBudget: options.sliceBudget })),
+    merge: mergeHandler({ store, blobs, dataDir: config.dataDir, pool, units: config.units, geojson: config.storeGeojson === true }),
   }, config.workers);
   // Purges wait on the disk or the object store, like deliveries on the network: they share those slots.
   const deliveries = run('deliveries', DELIVERY_CONCURRENCY, {

@@ -21,6 +21,8 @@ export interface MergeInput {
   sources: MergeSource[];
   outDir: string;
   units: UnitSystem;
+  /** Also write the GeoJSON layers as files (FURROW_STORE_GEOJSON). */
+  geojson?: boolean;
 }
 
 /** A merge either converts (processed or failed like any operation) or is refused with a reason for the user. */
@@ -67,7 +69,7 @@ export async function mergeOperations(input: MergeInput): Promise<MergeOutcome> 
         for (const operation of operations) for await (const batch of operation.points()) yield widen(batch, numberKeys, stringKeys);
       },
     };
-    return { result: await convertOperation(merged, input.outDir, { units: input.units }) };
+    return { result: await convertOperation(merged, input.outDir, { units: input.units, geojson: input.geojson ?? false }) };
   } catch (error) {
     if (error instanceof MergeConflictError) return { refused: error.message };
     throw error;

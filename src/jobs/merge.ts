@@ -1,5 +1,7 @@
 import { emitEvent } from '../alerts/events.ts';
 import type { UnitSystem } from '../model/properties.ts';
+import { join } from 'node:path';
+import { geoJsonViewLength } from '../convert/table/index.ts';
 import { OUTPUT_FILES } from '../pipeline.ts';
 import type { BlobStore, FileEntry, MetadataStore } from '../store/types.ts';
 import { INTERNAL_ERROR } from './convert-batch.ts';
@@ -15,6 +17,8 @@ export interface MergeDeps {
   dataDir: string;
   pool: ConvertPool;
   units: UnitSystem;
+  /** Also store the GeoJSON layers as files (FURROW_STORE_GEOJSON). */
+  geojson?: boolean;
 }
 
 class Refusal extends Error {}
@@ -75,7 +79,7 @@ export function mergeHandler(deps: MergeDeps): JobHandler {
         throw error;
       }
       await withJobTempDir(deps.dataDir, job, async (dir) => {
-        const outcome = await deps.pool.merge({ sources, outDir: dir, units: deps.units }, signal);
+        const outcome = await deps.pool.merge({ sources, outDir: dir, units: deps.units, geojson: deps.geojson }, signal);
         if (outcome.refused !== undefined) return fail(entry, outcome.refused);
         const { result } = outcome;
         const outputs = await storeOutputs(blobs, entry.blobPrefix, dir);
@@ -84,8 +88,8 @@ export function mergeHandler(deps: MergeDeps): JobHandler {
           statusDetails: result.status === 'processed' ? null : result.statusDetails,
           updatedTime: new Date().toISOString(),
           ...summaryFacts(outputs.summary),
-          // A merged file has no original upload; its size is that of its main output.
-          sizeInBytes: (await blobs.size(`${entry.blobPrefix}/${OUTPUT_FILES.standard}`)) ?? 0,
+          // A merged file has no original upload; its size is that of its main output, the standard layer (stored, or the length of its view of the table).
+          sizeInBytes: (await blobs.size(`${entry.blobPrefix}/${OUTPUT_FILES.standard}`)) ?? (await geoJsonViewLength(join(dir, OUTPUT_FILES.table), 'standard').catch(() => undefined)) ?? 0,
           summary: outputs.summary,
           units: outputs.units,
           steps: outputs.steps,

@@ -35,27 +35,28 @@ async function convertedUpload(userId: string): Promise<{ batchId: string; fileI
   return { batchId, fileIds: done.leafFiles };
 }
 
-const standardKey = (fileId: string) => `${fileBlobPrefix(fileId)}/${OUTPUT_FILES.standard}`;
+// The table: what the service stores of every operation (its GeoJSON layers are views of it).
+const tableKey = (fileId: string) => `${fileBlobPrefix(fileId)}/${OUTPUT_FILES.table}`;
 
 it('deleting a Leaf user purges its uploads and outputs, and only those', async () => {
   const { id: leaving } = await client.createUser('Leaving');
   const { id: staying } = await client.createUser('Staying');
   const gone = await convertedUpload(leaving);
   const kept = await convertedUpload(staying);
-  for (const key of [uploadKey(gone.batchId), ...gone.fileIds.map(standardKey)]) assert.ok(((await server.blobs.size(key)) ?? 0) > 0, `${key} stored before the deletion`);
+  for (const key of [uploadKey(gone.batchId), ...gone.fileIds.map(tableKey)]) assert.ok(((await server.blobs.size(key)) ?? 0) > 0, `${key} stored before the deletion`);
 
   const deleted = await client.request('DELETE', `/services/usermanagement/api/users/${leaving}`);
   assert.equal(deleted.status, 204);
   await deleted.body?.cancel();
 
   await waitFor('the deleted user’s blobs purged', async () => {
-    const left = await Promise.all([uploadKey(gone.batchId), ...gone.fileIds.map(standardKey)].map((key) => server.blobs.size(key)));
+    const left = await Promise.all([uploadKey(gone.batchId), ...gone.fileIds.map(tableKey)].map((key) => server.blobs.size(key)));
     return left.every((size) => size === undefined) ? true : undefined;
   });
   const missing = await client.request('GET', `${BASE}/batch/${gone.batchId}`);
   assert.equal(missing.status, 404);
   await missing.body?.cancel();
-  for (const key of [uploadKey(kept.batchId), ...kept.fileIds.map(standardKey)]) assert.ok(((await server.blobs.size(key)) ?? 0) > 0, `${key} of the other user kept`);
+  for (const key of [uploadKey(kept.batchId), ...kept.fileIds.map(tableKey)]) assert.ok(((await server.blobs.size(key)) ?? 0) > 0, `${key} of the other user kept`);
   const stillServed = await client.request('GET', `${BASE}/files/${kept.fileIds[0]}/download/standardGeojson`);
   assert.equal(stillServed.status, 200, "the other user's download");
   await stillServed.body?.cancel();

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { text } from 'node:stream/consumers';
+import { buffer, text } from 'node:stream/consumers';
 import { convertInput } from '../../src/convert-input.ts';
+import { openGeoJsonView } from '../../src/convert/table/index.ts';
 import { convertBatchHandler, NO_VALID_FILES, UNABLE_TO_READ } from '../../src/jobs/convert-batch.ts';
 import { fileIdFor, parseSourceKey } from '../../src/jobs/source-key.ts';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from '../../src/jobs/zip-guard.ts';
@@ -63,9 +64,14 @@ test('the Kverneland sample: batch PROCESSED, one processed planted file with th
     assert.equal(file!.startTime, directSummary.properties.startTime);
     assert.equal(file!.steps.summary?.status, 'processed');
     assert.deepEqual(file!.units, JSON.parse(await readFile(join(directDir, 'units.json'), 'utf8')));
-    // Deterministic outputs: the stored GeoJSON is byte for byte what the CLI wrote.
-    for (const name of ['raw.geojson', 'normalized.geojson', 'standard.geojson', 'status.json']) {
-      assert.equal(await text(await env.blobs.get(`${file!.blobPrefix}/${name}`)), await readFile(join(directDir, name), 'utf8'), name);
+    // Deterministic outputs: the stored files are byte for byte what a direct conversion wrote.
+    for (const name of ['table.parquet', 'status.json', 'summary.json']) {
+      assert.deepEqual(await buffer(await env.blobs.get(`${file!.blobPrefix}/${name}`)), await readFile(join(directDir, name)), name);
+    }
+    // The service stores the table, not the GeoJSON layers (FURROW_STORE_GEOJSON is off): each layer is a view of the table, the same bytes as the file.
+    for (const layer of ['raw', 'normalized', 'standard', 'filtered', 'annotated'] as const) {
+      assert.equal(await env.blobs.size(`${file!.blobPrefix}/${layer}.geojson`), undefined, `${layer}.geojson stored`);
+      assert.equal(await text(await openGeoJsonView(await env.blobs.localPath(`${file!.blobPrefix}/table.parquet`), layer)), await readFile(join(directDir, `${layer}.geojson`), 'utf8'), layer);
     }
 
     assert.deepEqual(
@@ -80,6 +86,20 @@ test('the Kverneland sample: batch PROCESSED, one processed planted file with th
     await runJob(env, handlerFor(env), 'convertBatch', { batchId: batch.id });
     assert.deepEqual(await env.store.filesOfBatch(batch.id), files);
     assert.equal((await env.store.listFiles({ ownerId: env.owner.id, sort: [], page: 0, size: 10 })).total, 1);
+  }));
+
+test('FURROW_STORE_GEOJSON=true: the five GeoJSON layers are stored beside the table, the bytes the CLI writes with --geojson', () =>
+  withEnv(async (env) => {
+    const direct = await convertInput(SAMPLE_ZIP, join(env.dir, 'direct'), { units: 'default', geojson: true });
+    const directDir = join(env.dir, 'direct', direct.operations[0]!.dir);
+    const batch = await uploadBatch(env, SAMPLE_ZIP);
+    const handler = convertBatchHandler({ store: env.store, blobs: env.blobs, dataDir: env.dir, pool: env.pool, units: 'default', geojson: true, zipLimits: DEFAULT_ZIP_LIMITS });
+    await runJob(env, handler, 'convertBatch', { batchId: batch.id });
+    const [file] = await env.store.filesOfBatch(batch.id);
+    assert.equal(file?.status, 'processed');
+    for (const name of ['table.parquet', 'raw.geojson', 'normalized.geojson', 'standard.geojson', 'filtered.geojson', 'annotated.geojson']) {
+      assert.deepEqual(await buffer(await env.blobs.get(`${file!.blobPrefix}/${name}`)), await readFile(join(directDir, name)), name);
+    }
   }));
 
 test('a provider named at upload is kept', () =>

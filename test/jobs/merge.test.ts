@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { text } from 'node:stream/consumers';
 import { convertBatchHandler } from '../../src/jobs/convert-batch.ts';
 import { mergeHandler } from '../../src/jobs/merge.ts';
+import { openGeoJsonView } from '../../src/convert/table/index.ts';
 import { newMergedEntry } from '../../src/jobs/merged-entry.ts';
 import { DEFAULT_ZIP_LIMITS } from '../../src/jobs/zip-guard.ts';
 import type { FileEntry } from '../../src/store/types.ts';
@@ -43,8 +44,14 @@ function handlerFor(env: JobsEnv) {
   return mergeHandler({ store: env.store, blobs: env.blobs, dataDir: env.dir, pool: env.pool, units: 'default' });
 }
 
+/** Features of the file's standard layer, read from the view of its stored table (the service stores no GeoJSON layer). */
+async function standardLayer(env: JobsEnv, file: FileEntry): Promise<string> {
+  assert.equal(await env.blobs.size(`${file.blobPrefix}/standard.geojson`), undefined, 'no GeoJSON layer stored');
+  return text(await openGeoJsonView(await env.blobs.localPath(`${file.blobPrefix}/table.parquet`), 'standard'));
+}
+
 async function featureCount(env: JobsEnv, file: FileEntry): Promise<number> {
-  return (JSON.parse(await text(await env.blobs.get(`${file.blobPrefix}/standard.geojson`))) as { features: unknown[] }).features.length;
+  return (JSON.parse(await standardLayer(env, file)) as { features: unknown[] }).features.length;
 }
 
 type Area = { properties: { totalArea: { value: number; unit: string } } };
@@ -69,7 +76,8 @@ test('merging two files re-reads both original operations into one processed ope
     assert.ok(Math.abs(area.value - 2 * single.value) < 1e-6 * single.value, `${area.value} vs 2 × ${single.value}`);
     assert.equal(await featureCount(env, merged), 2 * (await featureCount(env, sources[0]!)));
     assert.equal(merged.startTime, sources[0]!.startTime);
-    assert.ok(merged.sizeInBytes > 0);
+    // Its size is its standard layer's, as the view of its own table streams it.
+    assert.equal(merged.sizeInBytes, Buffer.byteLength(await standardLayer(env, merged)));
     assert.deepEqual(queuedEvents(env).map((e) => [e.event, e.body.fileId, e.body.leafUserId]), [['mergedFileProcessingFinished', merged.id, env.user.id]]);
 
     // A merged file merged again stands for its own sources.

@@ -7,6 +7,7 @@ import streamArray from 'stream-json/streamers/stream-array.js';
 import { Type } from 'typebox';
 import { OUTPUT_FILES } from '../../pipeline.ts';
 import type { BlobStore } from '../../store/types.ts';
+import { TableFileError, TableReader, type TableMetadata, type TableSelection } from '../../convert/table/index.ts';
 import { ownerOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { notFound, problemResponses } from '../problem.ts';
@@ -34,48 +35,100 @@ export interface DecimatedPoints {
 }
 
 /**
- * Reads a GeoJSON FeatureCollection of points as a stream (stream-json assembles one Feature at a
- * time) and keeps every k-th point, k doubling whenever `limit` points are held: memory stays at
+ * Keeps every k-th point pushed, k doubling whenever `limit` points are held: memory stays at
  * `limit` points whatever the layer's size, and the points kept are spread evenly along the
  * operation (between limit / 2 and limit of them once there are more than `limit`).
  */
+class Decimator {
+  readonly lon: Float64Array;
+  readonly lat: Float64Array;
+  readonly values: Float64Array;
+  count = 0;
+  step = 1;
+  index = 0;
+
+  constructor(private readonly limit: number) {
+    this.lon = new Float64Array(limit);
+    this.lat = new Float64Array(limit);
+    this.values = new Float64Array(limit);
+  }
+
+  /** Whether the next point is one to keep (then `push` it); counts it either way. */
+  wants(): boolean {
+    const i = this.index++;
+    if (i % this.step !== 0) return false;
+    if (this.count === this.limit) {
+      // Keep the held points of even rank: those whose index is a multiple of the doubled step.
+      let kept = 0;
+      for (let j = 0; j < this.count; j += 2, kept++) {
+        this.lon[kept] = this.lon[j]!;
+        this.lat[kept] = this.lat[j]!;
+        this.values[kept] = this.values[j]!;
+      }
+      this.count = kept;
+      this.step *= 2;
+      if (i % this.step !== 0) return false;
+    }
+    return true;
+  }
+
+  push(lon: number, lat: number, value: number): void {
+    this.lon[this.count] = lon;
+    this.lat[this.count] = lat;
+    this.values[this.count] = value;
+    this.count++;
+  }
+
+  result(): DecimatedPoints {
+    return { total: this.index, step: this.step, lon: this.lon, lat: this.lat, values: this.values, count: this.count };
+  }
+}
+
+/**
+ * Decimates a GeoJSON FeatureCollection of points read as a stream (stream-json assembles one
+ * Feature at a time): for a file whose layer was stored as GeoJSON and has no table.
+ */
 export async function decimatePoints(source: Readable, property: string, limit: number): Promise<DecimatedPoints> {
-  const lon = new Float64Array(limit);
-  const lat = new Float64Array(limit);
-  const values = new Float64Array(limit);
-  let count = 0;
-  let step = 1;
-  let index = 0;
+  const points = new Decimator(limit);
   const items = new PassThrough({ objectMode: true });
   const done = pipeline(source, pick.withParserAsStream({ filter: 'features' }), streamArray.asStream(), items);
   done.catch((error: unknown) => items.destroy(error as Error));
   for await (const item of items as AsyncIterable<{ value: { geometry?: { type?: string; coordinates?: unknown }; properties?: Record<string, unknown> | null } }>) {
-    const i = index++;
-    if (i % step !== 0) continue;
     const geometry = item.value.geometry;
-    if (geometry?.type !== 'Point' || !Array.isArray(geometry.coordinates)) continue;
-    const [x, y] = geometry.coordinates as unknown[];
-    if (typeof x !== 'number' || typeof y !== 'number') continue;
-    if (count === limit) {
-      // Keep the held points of even rank: those whose index is a multiple of the doubled step.
-      let kept = 0;
-      for (let j = 0; j < count; j += 2, kept++) {
-        lon[kept] = lon[j]!;
-        lat[kept] = lat[j]!;
-        values[kept] = values[j]!;
-      }
-      count = kept;
-      step *= 2;
-      if (i % step !== 0) continue;
+    const [x, y] = geometry?.type === 'Point' && Array.isArray(geometry.coordinates) ? (geometry.coordinates as unknown[]) : [];
+    // A feature without a point position is counted but never kept (a table row always has one).
+    if (typeof x !== 'number' || typeof y !== 'number') {
+      points.index++;
+      continue;
     }
+    if (!points.wants()) continue;
     const v = item.value.properties?.[property];
-    lon[count] = x;
-    lat[count] = y;
-    values[count] = typeof v === 'number' ? v : NaN;
-    count++;
+    points.push(x, y, typeof v === 'number' ? v : NaN);
   }
   await done;
-  return { total: index, step, lon, lat, values, count };
+  return points.result();
+}
+
+/**
+ * Decimates a layer of an operation's table, reading only the geometry, the verdict that selects
+ * the layer's rows and the one property's column: no GeoJSON is made or parsed. Values and
+ * positions are rounded as the layer's GeoJSON writes them (6 and 7 decimals), so the points are
+ * those of the GeoJSON download. `filtered` shows the values as the filters shifted them.
+ */
+export async function decimateTable(table: TableReader, layer: MapLayer, property: string, limit: number): Promise<DecimatedPoints> {
+  const points = new Decimator(limit);
+  const hasProperty = table.metadata.schema.standard.some(([name]) => name === property);
+  const selection: TableSelection = { standard: hasProperty ? [property] : [], rows: layer === 'filtered' ? 'passedFilters' : 'passedCleanup', filteredValues: layer === 'filtered' };
+  for await (const batch of table.batches(selection)) {
+    const { lon, lat } = batch.std;
+    const values = hasProperty ? batch.std.numbers.get(property) : undefined;
+    for (let i = 0; i < batch.length; i++) {
+      if (!points.wants()) continue;
+      const v = values ? values[i]! : NaN;
+      points.push(Math.round(lon[i]! * 1e7) / 1e7, Math.round(lat[i]! * 1e7) / 1e7, Number.isFinite(v) ? Math.round(v * 1e6) / 1e6 : NaN);
+    }
+  }
+  return points.result();
 }
 
 /** The kept points as a FeatureCollection, with what was kept in a `furrow` foreign member (RFC 7946 §6.1). */
@@ -101,6 +154,34 @@ async function readAll(blobs: BlobStore, key: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of await blobs.get(key)) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/** Where a layer's points are read from: its stored GeoJSON file, else the operation's table (the service's default). */
+type MapSource = { kind: 'geojson' | 'table'; key: string; layer: MapLayer };
+
+/**
+ * The layer's source, `filtered` falling back to `standard` when the file has no filtered points.
+ * A stored GeoJSON file (FURROW_STORE_GEOJSON, or a conversion older than the tables) is taken as
+ * it is; otherwise the table, when its verdicts can select the layer's rows.
+ */
+async function mapSource(blobs: BlobStore, prefix: string, asked: MapLayer): Promise<MapSource | undefined> {
+  const tableKey = `${prefix}/${OUTPUT_FILES.table}`;
+  let contents: TableMetadata['contents'] | undefined;
+  if ((await blobs.size(tableKey)) !== undefined) {
+    try {
+      const table = await TableReader.open(await blobs.localPath(tableKey));
+      contents = table.metadata.contents;
+      await table.close();
+    } catch (error) {
+      if (!(error instanceof TableFileError)) throw error;
+    }
+  }
+  for (const layer of asked === 'filtered' ? (['filtered', 'standard'] as const) : (['standard'] as const)) {
+    const key = `${prefix}/${OUTPUT_FILES[layer]}`;
+    if ((await blobs.size(key)) !== undefined) return { kind: 'geojson', key, layer };
+    if (contents?.standard && (layer === 'filtered' ? contents.removedBy : contents.cleanup)) return { kind: 'table', key: tableKey, layer };
+  }
+  return undefined;
 }
 
 /**
@@ -134,18 +215,24 @@ export const mapRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (ap
       if (!file) throw notFound('File');
       const property = request.query.property ?? '';
       const limit = request.query.limit ?? DEFAULT_LIMIT;
-      let layer: MapLayer = request.query.layer ?? 'filtered';
-      let source = `${file.blobPrefix}/${OUTPUT_FILES[layer]}`;
-      if ((await deps.blobs.size(source)) === undefined && layer === 'filtered') {
-        layer = 'standard';
-        source = `${file.blobPrefix}/${OUTPUT_FILES.standard}`;
-      }
-      if ((await deps.blobs.size(source)) === undefined) throw notFound(`${layer} points of this file (status ${file.status})`);
+      const asked: MapLayer = request.query.layer ?? 'filtered';
+      const source = await mapSource(deps.blobs, file.blobPrefix, asked);
+      if (!source) throw notFound(`${asked} points of this file (status ${file.status})`);
+      const { layer } = source;
       const cached = cacheKey(file.blobPrefix, layer, property, limit);
       let body: Buffer;
       if ((await deps.blobs.size(cached)) !== undefined) body = await readAll(deps.blobs, cached);
       else {
-        const points = await decimatePoints(await deps.blobs.get(source), property, limit);
+        let points: DecimatedPoints;
+        if (source.kind === 'geojson') points = await decimatePoints(await deps.blobs.get(source.key), property, limit);
+        else {
+          const table = await TableReader.open(await deps.blobs.localPath(source.key));
+          try {
+            points = await decimateTable(table, layer, property, limit);
+          } finally {
+            await table.close();
+          }
+        }
         body = Buffer.from(decimatedGeoJson(points, layer, property));
         await deps.blobs.put(cached, Readable.from([body]));
       }

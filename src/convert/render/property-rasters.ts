@@ -58,9 +58,12 @@ export interface ImageLegend {
   unit: string;
   /** The points drawn: those of this output layer. */
   layer: ImageLayer;
-  /** Bounds of the values in the image, smallest and largest cell mean: the ramp's 0 % and 100 %. */
+  /** Bounds of the values drawn, the smallest and largest value of the points of `layer` in the image: the ramp's 0 % and 100 %. */
   min: number;
   max: number;
+  /** The smallest and largest cell mean (a cell's colour): within min..max. */
+  cellMin: number;
+  cellMax: number;
   /** The ramp's stops as values: colours between two breaks are interpolated linearly. */
   breaks: LegendBreak[];
   noDataColor: Rgba;
@@ -134,7 +137,7 @@ interface Grid {
  * (the first positive `equipmentWidth`, clamped to 1..50 m, 10 m when the width is unknown), so
  * that each pass fills about one column; cells are square in metres at that latitude (in
  * EPSG:4326 their degree width and height differ). The ramp spans the smallest to the largest
- * cell mean of each property. Every image of an operation shares one grid, so they overlay. The
+ * value drawn of each property (cells are coloured by their mean, within those bounds). Every image of an operation shares one grid, so they overlay. The
  * long side stays ≤ `maxPixels` cells: cells double when the points spread further (or the memory
  * budget is reached), so a coarsened image is between half and all of that size. Each cell is then
  * drawn as a block of k × k pixels, k the smallest whole number that makes the long side at least
@@ -153,6 +156,9 @@ export class PropertyRasters {
   private readonly xy = new Float64Array(2);
   private readonly options: RenderOptions;
   private readonly layer: ImageLayer;
+  /** Per layer, the smallest and largest value put into the raster. */
+  private readonly valueMin: Float64Array;
+  private readonly valueMax: Float64Array;
 
   /** @param units unit of every numeric standard property the operation has (the Standardizer's `units`) */
   constructor(units: ReadonlyMap<StandardProperty, string>, options: RenderOptions = {}) {
@@ -173,6 +179,8 @@ export class PropertyRasters {
     const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
     const maxTiles = Math.max(4, Math.floor((options.memoryBytes ?? DEFAULT_MEMORY) / (Math.max(1, this.layers.length) * TILE_BYTES_PER_LAYER)));
     this.raster = this.layers.length > 0 ? new SparseMeanRaster(this.layers.length, maxPixels, maxTiles) : null;
+    this.valueMin = new Float64Array(this.layers.length).fill(Infinity);
+    this.valueMax = new Float64Array(this.layers.length).fill(-Infinity);
   }
 
   /**
@@ -185,6 +193,7 @@ export class PropertyRasters {
     const columns = this.layers.map((l) => batch.numbers.get(l.property));
     const { lon, lat } = batch;
     const xy = this.xy;
+    const { valueMin, valueMax } = this;
     for (let i = from; i < to; i++) {
       if (keep[i] !== null) continue;
       const x = lon[i]!;
@@ -206,6 +215,8 @@ export class PropertyRasters {
           located = true;
         }
         raster.put(l, v);
+        if (v < valueMin[l]!) valueMin[l] = v;
+        if (v > valueMax[l]!) valueMax[l] = v;
       }
     }
   }
@@ -286,6 +297,8 @@ export class PropertyRasters {
             layer: this.layer,
             min: drawn.min,
             max: drawn.max,
+            cellMin: drawn.cellMin,
+            cellMax: drawn.cellMax,
             breaks: this.ramp.stops.map((s) => ({ percent: s.at * 100, value: drawn.min + s.at * (drawn.max - drawn.min), color: [...s.color] })),
             noDataColor: [...this.ramp.noData],
             cells: drawn.cells,
@@ -306,20 +319,27 @@ export class PropertyRasters {
     return { images, skipped, zip: IMAGE_FILES.zip };
   }
 
-  /** Colours one layer, a pixel per cell: the ramp's 0 % at the smallest cell mean, 100 % at the largest. */
-  private draw(layer: number, width: number, height: number, minIx: number, maxIy: number): { rgba: Uint8Array; min: number; max: number; cells: number; points: number } | null {
+  /**
+   * Colours one layer, a pixel per cell: the ramp's 0 % at the smallest value drawn, 100 % at the
+   * largest (Leaf's definition of the ramp over the values of the points drawn, so a legend reads
+   * as the layer's own min and max), each cell in the colour of its mean.
+   */
+  private draw(layer: number, width: number, height: number, minIx: number, maxIy: number): { rgba: Uint8Array; min: number; max: number; cellMin: number; cellMax: number; cells: number; points: number } | null {
     const raster = this.raster!;
-    let min = Infinity;
-    let max = -Infinity;
+    let cellMin = Infinity;
+    let cellMax = -Infinity;
     let cells = 0;
     let points = 0;
     raster.forEachMean(layer, (_ix, _iy, mean, count) => {
-      if (mean < min) min = mean;
-      if (mean > max) max = mean;
+      if (mean < cellMin) cellMin = mean;
+      if (mean > cellMax) cellMax = mean;
       cells++;
       points += count;
     });
     if (cells === 0) return null;
+    // A mean lies between the values it averages; the clamp keeps float rounding of a sum inside the ramp.
+    const min = Math.min(this.valueMin[layer]!, cellMin);
+    const max = Math.max(this.valueMax[layer]!, cellMax);
     const rgba = new Uint8Array(width * height * 4);
     const nv = this.ramp.noData;
     if (nv.some((c) => c !== 0)) for (let p = 0; p < rgba.length; p += 4) rgba.set(nv, p);
@@ -329,7 +349,7 @@ export class PropertyRasters {
       const t = range > 0 ? (mean - min) / range : 0.5;
       paint(this.ramp, t, rgba, ((maxIy - iy) * width + (ix - minIx)) * 4);
     });
-    return { rgba, min, max, cells, points };
+    return { rgba, min, max, cellMin, cellMax, cells, points };
   }
 }
 

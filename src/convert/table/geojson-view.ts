@@ -134,3 +134,21 @@ async function* geoJsonBytes(table: TableReader, layer: GeoJsonLayer, { selectio
 const FIRST = Buffer.from('\n');
 const NEXT = Buffer.from(',\n');
 const CLOSE = Buffer.from('\n]}\n');
+
+/**
+ * The byte length of a layer's view, by streaming it (what the layer's file would measure): a
+ * merged file's sizeInBytes is that of its standard layer, which is no longer stored. Undefined when
+ * the table cannot give the layer.
+ */
+export async function geoJsonViewLength(tablePath: string, layer: GeoJsonLayer): Promise<number | undefined> {
+  let view: Readable;
+  try {
+    view = await openGeoJsonView(tablePath, layer);
+  } catch (error) {
+    if (error instanceof TableFileError) return undefined;
+    throw error;
+  }
+  let bytes = 0;
+  for await (const chunk of view as AsyncIterable<Buffer>) bytes += chunk.length;
+  return bytes;
+}

@@ -6,5 +6,5 @@
 export { TableWriter, ROW_GROUP_ROWS, type TableRows, type TableSummary } from './writer.ts';
 export { TableReader, TableFileError, type RowFilter, type TableBatch, type TableSelection } from './reader.ts';
 export { type TableSchema, type TableContents, type TableMetadata } from './schema.ts';
-export { availableGeoJsonLayers, GEOJSON_LAYERS, openGeoJsonView, type GeoJsonLayer, type GeoJsonViewOptions } from './geojson-view.ts';
+export { availableGeoJsonLayers, GEOJSON_LAYERS, geoJsonViewLength, openGeoJsonView, type GeoJsonLayer, type GeoJsonViewOptions } from './geojson-view.ts';
 export { GEOPARQUET_VIEWS, openGeoParquetView, writeGeoParquetView, type GeoParquetLayer, type GeoParquetViewMetadata } from './geoparquet-view.ts';

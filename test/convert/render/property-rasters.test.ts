@@ -262,8 +262,10 @@ test('the image stays within maxPixels however far the points spread, means kept
     const cellMeans = [...cells.values()].map((v) => v.reduce((a, x) => a + x, 0) / v.length);
     assert.equal(cells.size, img.width / k);
     // About 64 points per cell: the first cell's mean is near 31.5, the last near 980.
-    assert.ok(Math.abs(img.legend.min - 31.5) < 1.5 && img.legend.min === Math.min(...cellMeans), `min ${img.legend.min}`);
-    assert.ok(Math.abs(img.legend.max - 980) < 2 && img.legend.max === Math.max(...cellMeans), `max ${img.legend.max}`);
+    assert.ok(Math.abs(img.legend.cellMin - 31.5) < 1.5 && img.legend.cellMin === Math.min(...cellMeans), `cell min ${img.legend.cellMin}`);
+    assert.ok(Math.abs(img.legend.cellMax - 980) < 2 && img.legend.cellMax === Math.max(...cellMeans), `cell max ${img.legend.cellMax}`);
+    // The ramp spans the values drawn (speeds 0..999), not the cell means: 0 % and 100 % are the layer's own min and max.
+    assert.deepEqual([img.legend.min, img.legend.max], [0, n - 1]);
   });
 });
 

@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { convertOperation } from '../../../src/pipeline.ts';
+import { GEOJSON_LAYERS, openGeoJsonView } from '../../../src/convert/table/geojson-view.ts';
+import { TableReader } from '../../../src/convert/table/reader.ts';
+import type { FilterSettings } from '../../../src/convert/filters/index.ts';
+import { SAMPLES } from '../../helpers/samples.ts';
+import { exists, operationsOf, readAll } from './helpers.ts';
+
+/*
+ * Every sample directory of the shared samples (each <format>/<sample> folder, found by listing,
+ * not picked by hand): each operation is converted with the GeoJSON files, and every layer file
+ * the pipeline wrote must be, byte for byte, the view of the table written beside it. Harvests
+ * twice: with the default filters, and with a flow and a moisture delay, which move yield and
+ * moisture values along time in the filtered and annotated layers only (the table must carry
+ * them in its shifted columns: the files, written from the filters' own ring, are the independent
+ * reference); the delayed harvests are converted once more without the files, whose table must be
+ * the same bytes. (geojson-view.test.ts checks the same on three samples for the default filters.)
+ */
+const DELAYS: FilterSettings = { flowDelay: { seconds: 3 }, moistureDelay: { seconds: 2 } };
+
+async function sampleDirectories(): Promise<string[]> {
+  const dirs: string[] = [];
+  for (const format of (await readdir(SAMPLES, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+    for (const entry of (await readdir(join(SAMPLES, format), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()) dirs.push(join(format, entry));
+  }
+  return dirs;
+}
+
+const directories = await sampleDirectories();
+
+test('the shared samples hold the sample directories this test walks', () => {
+  assert.ok(directories.length >= 20, `${directories.length} sample directories`);
+});
+
+for (const directory of directories) {
+  test(`GeoJSON views equal the pipeline's files on every operation: ${directory}`, async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'furrow-every-view-'));
+    let sources;
+    let close = async () => {};
+    try {
+      ({ sources, close } = await operationsOf(join(SAMPLES, directory)));
+    } catch (error) {
+      // A sample that is unreadable as a whole (the corrupt ones) converts nothing: nothing to compare.
+      await rm(dir, { recursive: true, force: true });
+      t.skip(`not readable: ${(error as Error).message}`);
+      return;
+    }
+    try {
+      let shiftedCompared = 0;
+      for (const [index, source] of sources.entries()) {
+        const runs = source.meta.operationType === 'harvested' ? ([['default filters', {}], ['delays', DELAYS]] as const) : ([['default filters', {}]] as const);
+        for (const [label, filters] of runs) {
+          const files = join(dir, `op${index}-${label}`);
+          const result = await convertOperation(source, files, { units: 'metric', filters, geojson: true });
+          const tablePath = join(files, 'table.parquet');
+          if (!(await exists(tablePath))) continue;
+          if (label === 'delays') {
+            const bare = join(dir, `op${index}-${label}-bare`);
+            await convertOperation(source, bare, { units: 'metric', filters, geojson: false });
+            assert.ok((await readFile(join(bare, 'table.parquet'))).equals(await readFile(tablePath)), `${directory} op${index} ${label}: the table differs with and without the GeoJSON files`);
+            for (const layer of GEOJSON_LAYERS) assert.equal(await exists(join(bare, `${layer}.geojson`)), false, `${layer}.geojson written without geojson`);
+          }
+          for (const layer of GEOJSON_LAYERS) {
+            const file = join(files, `${layer}.geojson`);
+            if (!(await exists(file))) continue;
+            const expected = await readFile(file);
+            const view = await readAll(await openGeoJsonView(tablePath, layer));
+            assert.ok(view.equals(expected), `${directory} op${index} ${label} ${layer}: ${view.length} bytes vs ${expected.length}; first difference at byte ${firstDifference(view, expected)}`);
+          }
+          if (label === 'delays' && result.filtered && (result.filtered.removedBy.flowDelay !== undefined || result.filtered.removedBy.moistureDelay !== undefined)) {
+            const table = await TableReader.open(tablePath);
+            if ((table.metadata.schema.shifted ?? []).length > 0) shiftedCompared++;
+            await table.close();
+          }
+        }
+      }
+      if (directory.includes('harvest')) assert.ok(shiftedCompared > 0, `${directory}: no harvest operation had its delayed values compared`);
+    } finally {
+      await close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+function firstDifference(a: Buffer, b: Buffer): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return `${i}: ${JSON.stringify(a.subarray(Math.max(0, i - 80), i + 80).toString())} vs ${JSON.stringify(b.subarray(Math.max(0, i - 80), i + 80).toString())}`;
+}
