@@ -58,7 +58,8 @@ describe('clients/ts', () => {
       const { data } = await client.GET('/services/operations/api/batch/{id}', { params: { path: { id: batch.id } } });
       assert.notEqual(data!.status, 'FAILED');
       return data!.status === 'PROCESSED' ? data : undefined;
-    });
+      // A few seconds alone; minutes when the whole suite shares two cores.
+    }, 240_000);
     assert.equal(done.leafFiles?.length, direct.report.operations.length);
 
     const list = await client.GET('/services/operations/api/files', { params: { query: { leafUserId: userId, size: 100 } } });

@@ -21,7 +21,7 @@ const OPERATION = 'TASKDATA/TSK2-applied-DET-15';
 
 interface Feature {
   geometry: { coordinates: [number, number] };
-  properties: Record<string, number | string | null>;
+  properties: Record<string, number | string | null | object>;
 }
 
 /** Standard names → the 10-character dBase names the export must choose (written by hand). */
@@ -39,7 +39,12 @@ const DBF_NAMES: Record<string, string> = {
   originalOperationType: 'originalOp',
   recordingStatus: 'recordingS',
   workingWidth: 'workingWid',
+  // Leaf's per-point products of an applied point: a list, written as JSON text (a dBase field holds no list).
+  products: 'products',
 };
+
+/** What a flat file holds for a value: lists and objects as their JSON text. */
+const flat = (value: unknown) => (typeof value === 'object' && value !== null ? JSON.stringify(value) : value);
 
 test('AGCO sprayer normalized.geojson → shapefile and FlatGeobuf, read back by shapefile, flatgeobuf and GDAL', () =>
   withTempDir(async (dir) => {
@@ -64,7 +69,7 @@ test('AGCO sprayer normalized.geojson → shapefile and FlatGeobuf, read back by
     // Every value back exactly: numeric fields are as wide as the longest round-trip decimal form.
     read.features.forEach((back, i) => {
       assert.deepEqual((back.geometry as { coordinates: number[] }).coordinates, features[i].geometry.coordinates);
-      for (const [name, short] of Object.entries(DBF_NAMES)) assert.equal(back.properties![short], features[i].properties[name] ?? null, `feature ${i} ${name}`);
+      for (const [name, short] of Object.entries(DBF_NAMES)) assert.equal(back.properties![short], flat(features[i].properties[name]) ?? null, `feature ${i} ${name}`);
     });
 
     const fgbResult = await exportFlatGeobuf(input, join(dir, 'sprayer.fgb'));
@@ -72,7 +77,7 @@ test('AGCO sprayer normalized.geojson → shapefile and FlatGeobuf, read back by
     let i = 0;
     for await (const back of fgb.deserialize(new Uint8Array(await readFile(join(dir, 'sprayer.fgb'))))) {
       assert.deepEqual((back.geometry as { coordinates: number[] }).coordinates, features[i].geometry.coordinates);
-      const expected = Object.fromEntries(Object.entries(features[i].properties).filter(([, v]) => v !== null));
+      const expected = Object.fromEntries(Object.entries(features[i].properties).filter(([, v]) => v !== null).map(([k, v]) => [k, flat(v)]));
       assert.deepEqual(back.properties, expected, `feature ${i}`);
       i++;
     }
