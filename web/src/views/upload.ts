@@ -7,7 +7,7 @@ const PROVIDERS: UploadProvider[] = ['Other', 'JohnDeere', 'ClimateFieldView', '
 export function uploadSection(leafUserId: string | null, uploaded: () => void): HTMLElement {
   const input = h('input', { name: 'upload', type: 'file', accept: '.zip,application/zip', multiple: true, required: true });
   const provider = h('select', { name: 'provider' }, PROVIDERS.map((p) => h('option', { value: p }, p)));
-  const submit = h('button', { type: 'submit', disabled: !leafUserId }, 'Upload');
+  const submit = h('button', { type: 'submit', disabled: !leafUserId }, 'Start upload');
   const progressList = h('ul', { class: 'progress-list', 'aria-live': 'polite' });
   const form = h('form', { class: 'inline' }, field('Upload', input, 'zip files; one batch each'), field('Provider', provider), submit);
 
@@ -43,7 +43,7 @@ export function uploadSection(leafUserId: string | null, uploaded: () => void): 
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'upload-title' },
-    h('h2', { id: 'upload-title' }, 'Upload'),
+    h('h2', { id: 'upload-title' }, 'Upload zips'),
     leafUserId ? null : h('p', {}, 'Create or pick a Leaf user first.'),
     form,
     progressList,
