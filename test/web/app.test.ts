@@ -28,6 +28,17 @@ const SAMPLE_NAME = 'export-from-myjohndeere-harvest.zip';
 /** FURROW_WEB_SCREENSHOT=docs/file-page.png makes the test also save the file page for the README. */
 const SCREENSHOT = process.env.FURROW_WEB_SCREENSHOT;
 
+// The test's tsconfig has no DOM library: the few members used in the page, typed here.
+interface CanvasLike {
+  toDataURL(type: string): string;
+}
+interface ImageLike {
+  complete: boolean;
+  naturalWidth: number;
+  naturalHeight: number;
+  addEventListener(type: 'load', listener: () => void, options: { once: boolean }): void;
+}
+
 interface Png {
   width: number;
   height: number;
@@ -128,7 +139,7 @@ describe('web app in Chromium', { skip }, () => {
 
     // Yield is the default colouring; its legend's bounds are those of the points drawn.
     assert.equal(await page.getByLabel('Colour by').inputValue(), 'dryVolumePerArea');
-    const dataUrl = await map.locator('canvas').evaluate((canvas: HTMLCanvasElement) => canvas.toDataURL('image/png'));
+    const dataUrl = await map.locator('canvas').evaluate((canvas) => (canvas as unknown as CanvasLike).toDataURL('image/png'));
     const png = decodePng(Buffer.from(dataUrl.split(',')[1]!, 'base64'));
     assert.ok(png.width > 500 && png.height > 300, `canvas ${png.width}×${png.height}`);
     const colours = distinctColours(png, 4);
@@ -154,12 +165,15 @@ describe('web app in Chromium', { skip }, () => {
     const figure = page.locator('figure.image[data-property="dryVolumePerArea"]');
     await figure.scrollIntoViewIfNeeded();
     const img = figure.locator('img');
-    await img.evaluate((el: HTMLImageElement) => (el.complete ? undefined : new Promise((done) => el.addEventListener('load', done, { once: true }))));
-    const longSide = await img.evaluate((el: HTMLImageElement) => Math.max(el.naturalWidth, el.naturalHeight));
+    await img.evaluate((el) => {
+      const image = el as unknown as ImageLike;
+      return image.complete ? undefined : new Promise<void>((done) => image.addEventListener('load', () => done(), { once: true }));
+    });
+    const longSide = await img.evaluate((el) => Math.max((el as unknown as ImageLike).naturalWidth, (el as unknown as ImageLike).naturalHeight));
     assert.ok(longSide >= 512, `the image's long side is ${longSide} px`);
 
     // The bounds printed are those of images.json's legend, read independently through the API.
-    const token = await page.evaluate(() => sessionStorage.getItem('furrow.token'));
+    const token = (await page.evaluate("sessionStorage.getItem('furrow.token')")) as string;
     const fileId = /#\/files\/(.+)$/.exec(page.url())![1]!;
     const images = (await (await page.request.get(`${server.url}/services/operations/api/files/${fileId}/images`, { headers: { authorization: `Bearer ${token}` } })).json()) as { property: string; legend: { min: number; max: number } }[];
     const legend = images.find((i) => i.property === 'dryVolumePerArea')!.legend;
