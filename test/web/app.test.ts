@@ -14,6 +14,7 @@ import { decode } from 'fast-png';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { colorAt, compileRamp, LEAF_DEFAULT_RAMP } from '../../src/convert/render/ramp.ts';
 import { sample } from '../helpers/samples.ts';
+import { writeZip } from '../helpers/zip.ts';
 import { startServe, type StartedServe } from '../helpers/serve.ts';
 import { findChromium, launchChromium, onlyLocalRequests } from './browser.ts';
 
@@ -206,6 +207,29 @@ describe('web app in Chromium', { skip }, () => {
     const collection = JSON.parse(saved.toString('utf8')) as { type: string; features: unknown[] };
     assert.equal(collection.type, 'FeatureCollection');
     assert.ok(collection.features.length > 100, `${collection.features.length} features`);
+  });
+
+  test('a zip without machine data fails with its reason shown, and can be retried', async () => {
+    // Built here: a text file and a shapefile of zero bytes, nothing any reader recognises.
+    const bad = join(dataDir, 'not-machine-data.zip');
+    await writeZip(bad, { 'notes.txt': 'field notes', 'broken.shp': Buffer.alloc(50) });
+    await page.getByRole('link', { name: '← All files' }).click();
+    const upload = page.getByRole('region', { name: 'Upload zips' });
+    await upload.getByLabel('Upload', { exact: true }).setInputFiles(bad);
+    await page.getByRole('button', { name: 'Start upload' }).click();
+    const row = page.locator('tr[data-batch]', { hasText: 'not-machine-data.zip' });
+    await row.and(page.locator('[data-status="FAILED"]')).waitFor();
+    await row.getByRole('button', { name: 'Show failures of not-machine-data.zip' }).click();
+    await row.getByText('no supported machine data was recognised in the input').waitFor();
+
+    const [retried] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/retry') && r.request().method() === 'PUT'),
+      row.getByRole('button', { name: 'Retry not-machine-data.zip' }).click(),
+    ]);
+    assert.equal(retried.status(), 200);
+    assert.equal(((await retried.json()) as { status: string }).status, 'RECEIVED');
+    // Converted again, and failed again for the same reason.
+    await page.locator('tr[data-batch][data-status="FAILED"]', { hasText: 'not-machine-data.zip' }).waitFor();
   });
 
   test('no request went to any host but the server on 127.0.0.1', () => {
