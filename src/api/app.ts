@@ -16,6 +16,7 @@ import { healthRoutes } from './health.ts';
 import { ownerRoutes } from './owners/routes.ts';
 import { installErrorHandlers } from './problem.ts';
 import { userRoutes } from './users/routes.ts';
+import { webRoutes } from './web.ts';
 
 export interface BuildAppOptions {
   store: MetadataStore;
@@ -55,6 +56,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await registerDocs(app);
   await registerJwt(app, config.jwtSecret);
   await app.register(healthRoutes);
+  await app.register(webRoutes, { deps });
   await app.register(authRoutes, { deps, access });
   await app.register(signedFileRoutes, { deps, signer, prefix: '/services/operations/api' });
   await app.register(async (secured) => {

@@ -29,8 +29,12 @@ export function replace(parent: Element, ...children: (Child | Child[])[]): void
 }
 
 /** A form field with its label, so that every input has an accessible name. */
-export function field(label: string, control: HTMLInputElement | HTMLSelectElement, hint?: string): HTMLLabelElement {
-  return h('label', { class: 'field' }, h('span', {}, label), control, hint ? h('small', {}, hint) : null);
+export function field(label: string, control: HTMLInputElement | HTMLSelectElement, hint?: string): HTMLDivElement {
+  // A label tied by id rather than wrapping: a wrapped <select> would add its options' text to its own name.
+  control.id ||= uid('field');
+  const help = hint ? h('small', { id: `${control.id}-hint` }, hint) : null;
+  if (help) control.setAttribute('aria-describedby', help.id);
+  return h('div', { class: 'field' }, h('label', { for: control.id }, label), control, help);
 }
 
 let ids = 0;
