@@ -63,6 +63,7 @@ for (const directory of directories) {
     }
     try {
       let shiftedCompared = 0;
+      let imagesChecked = 0;
       for (const [index, source] of chosen(sources)) {
         const runs = source.meta.operationType === 'harvested' ? ([['default filters', {}], ['delays', DELAYS]] as const) : ([['default filters', {}]] as const);
         for (const [label, filters] of runs) {
@@ -70,6 +71,7 @@ for (const directory of directories) {
           const result = await convertOperation(source, files, { units: 'metric', filters, geojson: true });
           const tablePath = join(files, 'table.parquet');
           if (!(await exists(tablePath))) continue;
+          if (label === 'default filters') imagesChecked += await checkImages(files, `${directory} op${index}`);
           if (label === 'delays') {
             const bare = join(dir, `op${index}-${label}-bare`);
             await convertOperation(source, bare, { units: 'metric', filters, geojson: false });
@@ -90,6 +92,7 @@ for (const directory of directories) {
           }
         }
       }
+      t.diagnostic(`${imagesChecked} images checked`);
       if (directory.includes('harvest')) assert.ok(shiftedCompared > 0, `${directory}: no harvest operation had its delayed values compared`);
     } finally {
       await close();
@@ -102,4 +105,53 @@ function firstDifference(a: Buffer, b: Buffer): string {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return `${i}: ${JSON.stringify(a.subarray(Math.max(0, i - 80), i + 80).toString())} vs ${JSON.stringify(b.subarray(Math.max(0, i - 80), i + 80).toString())}`;
+}
+
+interface ImageEntry {
+  property: string;
+  url: string;
+  legend: { layer: string; min: number; max: number; points: number };
+}
+
+/**
+ * Issue 16: every image a person can read, at least 512 px on its long side, its ramp spanning
+ * the values drawn from the filtered points (the cleaned ones when the filters kept none). The
+ * size is read from the PNG's own IHDR chunk (bytes 16–23), not from images.json; the bounds are
+ * checked against the values of the layer the legend names, read from its view.
+ */
+async function checkImages(dir: string, what: string): Promise<number> {
+  const listPath = join(dir, 'images.json');
+  if (!(await exists(listPath))) return 0;
+  const images = JSON.parse(await readFile(listPath, 'utf8')) as ImageEntry[];
+  const ranges = new Map<string, Map<string, [number, number]>>();
+  for (const image of images) {
+    const png = await readFile(join(dir, image.url));
+    const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+    assert.ok(Math.max(width, height) >= 512, `${what} ${image.property}: ${width}×${height} px`);
+    assert.ok(image.legend.layer === 'filtered' || image.legend.layer === 'standard', `${what} ${image.property}: layer ${image.legend.layer}`);
+    let range = ranges.get(image.legend.layer);
+    if (!range) ranges.set(image.legend.layer, (range = await valueRanges(join(dir, `${image.legend.layer}.geojson`))));
+    const [min, max] = range.get(image.property) ?? [NaN, NaN];
+    assert.ok(Math.abs(image.legend.min - min) <= 1e-6 * Math.max(1, Math.abs(min)) && Math.abs(image.legend.max - max) <= 1e-6 * Math.max(1, Math.abs(max)), `${what} ${image.property}: legend ${image.legend.min}..${image.legend.max}, ${image.legend.layer} values ${min}..${max}`);
+  }
+  return images.length;
+}
+
+/** Smallest and largest value of every numeric property of a GeoJSON layer file (one Feature per line, as the pipeline writes). */
+async function valueRanges(path: string): Promise<Map<string, [number, number]>> {
+  const ranges = new Map<string, [number, number]>();
+  for (const line of (await readFile(path, 'utf8')).split('\n')) {
+    if (!line.startsWith('{"type":"Feature"')) continue;
+    const feature = JSON.parse(line.replace(/,$/, '')) as { properties: Record<string, unknown> };
+    for (const [key, value] of Object.entries(feature.properties)) {
+      if (typeof value !== 'number') continue;
+      const range = ranges.get(key);
+      if (!range) ranges.set(key, [value, value]);
+      else {
+        if (value < range[0]) range[0] = value;
+        if (value > range[1]) range[1] = value;
+      }
+    }
+  }
+  return ranges;
 }
