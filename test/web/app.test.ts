@@ -232,6 +232,33 @@ describe('web app in Chromium', { skip }, () => {
     await page.locator('tr[data-batch][data-status="FAILED"]', { hasText: 'not-machine-data.zip' }).waitFor();
   });
 
+  test('two processed files selected in the list merge into a new processed file holding the points of both', async () => {
+    // The same harvest uploaded again: a second batch, a second file of the same operation type.
+    const upload = page.getByRole('region', { name: 'Upload zips' });
+    await upload.getByLabel('Upload', { exact: true }).setInputFiles(SAMPLE);
+    await page.getByRole('button', { name: 'Start upload' }).click();
+    const processed = page.locator('tr[data-file][data-status="processed"]');
+    await processed.nth(1).waitFor({ timeout: 150_000 });
+    const ids = await processed.evaluateAll((rows) => rows.map((row) => (row as unknown as { dataset: { file: string } }).dataset.file));
+    assert.equal(ids.length, 2);
+    for (let i = 0; i < 2; i++) await processed.nth(i).getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Merge selected files' }).click();
+    const status = await page.getByText(/^Merging into file [0-9a-f-]{36}/).textContent();
+    const mergedId = /file ([0-9a-f-]{36})/.exec(status!)![1]!;
+    await page.locator(`tr[data-file="${mergedId}"][data-status="processed"]`).waitFor({ timeout: 150_000 });
+
+    // The merged file's standard points are those of the two files, counted through the API, not the page.
+    const token = (await page.evaluate("sessionStorage.getItem('furrow.token')")) as string;
+    const points = async (id: string) => {
+      const response = await page.request.get(`${server.url}/services/operations/api/files/${id}/download/standardGeojson`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(response.status(), 200, `standardGeojson of ${id}`);
+      return ((await response.json()) as { features: unknown[] }).features.length;
+    };
+    const [a, b, merged] = [await points(ids[0]!), await points(ids[1]!), await points(mergedId)];
+    assert.ok(a > 1000 && b === a, `${a} and ${b} points`);
+    assert.equal(merged, a + b);
+  });
+
   test('no request went to any host but the server on 127.0.0.1', () => {
     assert.deepEqual(elsewhere, []);
   });

@@ -2,6 +2,8 @@ import { describeError, listFiles, mergeFiles, type FileQuery } from '../api.ts'
 import { badge, field, formatTime, h, replace } from '../dom.ts';
 
 const PAGE_SIZE = 20;
+/** A merge is converted in the background: the list asks again this often while a file on it is still processing. */
+const POLL_MS = 1500;
 
 type Choice = readonly [value: string, label: string];
 const OPERATION_TYPES: Choice[] = [['', 'any'], ['harvested', 'harvested'], ['planted', 'planted'], ['applied', 'applied'], ['tillage', 'tillage']];
@@ -49,6 +51,7 @@ export function filesSection(leafUserId: string | null): FilesSection {
   const message = h('p', { role: 'status' });
   const selected = new Set<string>();
   let page = 0;
+  let timer: number | undefined;
 
   const query = (): FileQuery => {
     const q: FileQuery = { page, size: PAGE_SIZE, sort: ['createdTime,desc'] };
@@ -65,8 +68,10 @@ export function filesSection(leafUserId: string | null): FilesSection {
   };
 
   function refresh(): void {
+    window.clearTimeout(timer);
     listFiles(query())
       .then(({ files, total }) => {
+        if (files.some((f) => f.status === 'processing') && element.isConnected) timer = window.setTimeout(refresh, POLL_MS);
         const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
         pageInfo.textContent = `Page ${page + 1} of ${pages} (${total} file${total === 1 ? '' : 's'})`;
         previous.disabled = page === 0;
