@@ -111,7 +111,8 @@ export class PointFeatureEncoder {
   private readonly numberKeys: readonly [string, Buffer][];
   private readonly stringKeys: readonly [string, Buffer][];
   private readonly tail: Buffer;
-  private readonly products?: { key: string; fixed?: Buffer; before?: Buffer; after?: Buffer; withoutRate?: Buffer };
+  /** `products` of an applied point as bytes (point-features.ts productsText), and the rate column it takes the point's rate from. */
+  private readonly products?: { key: string; text: { kind: 'fixed'; bytes: Buffer } | { kind: 'rated'; before: Buffer; after: Buffer; withoutRate: Buffer } };
   private readonly texts = new Map<string, Buffer>();
   /** TimestampFormatter's per-minute cache, in bytes. */
   private minute = NaN;
@@ -124,10 +125,10 @@ export class PointFeatureEncoder {
     this.tail = Buffer.from((layout.constants ?? []).map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`).join(''));
     if (layout.products) {
       const text = productsText(layout.products);
-      this.products =
-        text.kind === 'fixed'
-          ? { key: layout.products.rateKey, fixed: Buffer.from(text.text) }
-          : { key: layout.products.rateKey, before: Buffer.from(text.before), after: Buffer.from(text.after), withoutRate: Buffer.from(text.withoutRate) };
+      this.products = {
+        key: layout.products.rateKey,
+        text: text.kind === 'fixed' ? { kind: 'fixed', bytes: Buffer.from(text.text) } : { kind: 'rated', before: Buffer.from(text.before), after: Buffer.from(text.after), withoutRate: Buffer.from(text.withoutRate) },
+      };
     }
   }
 
@@ -159,13 +160,14 @@ export class PointFeatureEncoder {
         out.bytes(this.text(v));
       }
       if (products) {
+        const { text } = products;
         const rate = rates?.[i];
-        if (products.fixed) out.bytes(products.fixed);
+        if (text.kind === 'fixed') out.bytes(text.bytes);
         else if (rate !== undefined && rate - rate === 0) {
-          out.bytes(products.before!);
+          out.bytes(text.before);
           writeValue(out, rate);
-          out.bytes(products.after!);
-        } else out.bytes(products.withoutRate!);
+          out.bytes(text.after);
+        } else out.bytes(text.withoutRate);
       }
       out.bytes(this.tail);
       out.bytes(ending);

@@ -8,7 +8,7 @@ import { GEOJSON_LAYERS, openGeoJsonView } from '../../../src/convert/table/geoj
 import { TableReader } from '../../../src/convert/table/reader.ts';
 import type { FilterSettings } from '../../../src/convert/filters/index.ts';
 import { SAMPLES } from '../../helpers/samples.ts';
-import { exists, operationsOf, readAll } from './helpers.ts';
+import { exists, operationsOf, firstDifference, readAll } from './helpers.ts';
 
 /*
  * Every sample directory of the shared samples (each <format>/<sample> folder, found by listing,
@@ -83,7 +83,7 @@ for (const directory of directories) {
             if (!(await exists(file))) continue;
             const expected = await readFile(file);
             const view = await readAll(await openGeoJsonView(tablePath, layer));
-            assert.ok(view.equals(expected), `${directory} op${index} ${label} ${layer}: ${view.length} bytes vs ${expected.length}; first difference at byte ${firstDifference(view, expected)}`);
+            assert.ok(view.equals(expected), `${directory} op${index} ${label} ${layer}: ${view.length} bytes vs ${expected.length}; first difference at ${firstDifference(view, expected)}`);
           }
           if (label === 'delays' && result.filtered && (result.filtered.removedBy.flowDelay !== undefined || result.filtered.removedBy.moistureDelay !== undefined)) {
             const table = await TableReader.open(tablePath);
@@ -101,11 +101,6 @@ for (const directory of directories) {
   });
 }
 
-function firstDifference(a: Buffer, b: Buffer): string {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return `${i}: ${JSON.stringify(a.subarray(Math.max(0, i - 80), i + 80).toString())} vs ${JSON.stringify(b.subarray(Math.max(0, i - 80), i + 80).toString())}`;
-}
 
 interface ImageEntry {
   property: string;

@@ -8,7 +8,7 @@ import { convertOperation } from '../../../src/pipeline.ts';
 import { availableGeoJsonLayers, GEOJSON_LAYERS, openGeoJsonView } from '../../../src/convert/table/geojson-view.ts';
 import { TableReader } from '../../../src/convert/table/reader.ts';
 import { sample } from '../../helpers/samples.ts';
-import { exists, operationsOf, readAll } from './helpers.ts';
+import { exists, operationsOf, firstDifference, readAll } from './helpers.ts';
 
 /**
  * The views must give, byte for byte, the five GeoJSON files the pipeline writes: each operation is
@@ -69,11 +69,6 @@ for (const [name, input] of INPUTS) {
   });
 }
 
-function firstDifference(a: Buffer, b: Buffer): string {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return `byte ${i}: ${JSON.stringify(a.subarray(Math.max(0, i - 80), i + 80).toString())} vs ${JSON.stringify(b.subarray(Math.max(0, i - 80), i + 80).toString())}`;
-}
 
 test('a view the table cannot give fails before any byte; a view stopped early lets the table go', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'furrow-table-view-'));

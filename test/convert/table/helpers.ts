@@ -81,4 +81,11 @@ export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
+/** Where two byte strings first differ, with the text around it on both sides: for failure messages. */
+export function firstDifference(a: Buffer, b: Buffer): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return `byte ${i}: ${JSON.stringify(a.subarray(Math.max(0, i - 80), i + 80).toString())} vs ${JSON.stringify(b.subarray(Math.max(0, i - 80), i + 80).toString())}`;
+}
+
 export { readFile };
