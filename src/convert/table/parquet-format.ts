@@ -10,14 +10,15 @@ export const PhysicalType = { INT64: 2, DOUBLE: 5, BYTE_ARRAY: 6 } as const;
 export const Repetition = { REQUIRED: 0, OPTIONAL: 1 } as const;
 export const Encoding = { PLAIN: 0, PLAIN_DICTIONARY: 2, RLE: 3, RLE_DICTIONARY: 8 } as const;
 export const Codec = { UNCOMPRESSED: 0, SNAPPY: 1, GZIP: 2 } as const;
-export const ConvertedType = { UTF8: 0, TIMESTAMP_MILLIS: 9 } as const;
+export const ConvertedType = { UTF8: 0, DECIMAL: 5, TIMESTAMP_MILLIS: 9 } as const;
 export const PageType = { DATA_PAGE: 0, DICTIONARY_PAGE: 2 } as const;
 
 /** Field ids of the Thrift structs, named as in parquet.thrift. */
 export const F = {
   fileMetaData: { version: 1, schema: 2, numRows: 3, rowGroups: 4, keyValueMetadata: 5, createdBy: 6 },
-  schemaElement: { type: 1, repetitionType: 3, name: 4, numChildren: 5, convertedType: 6, logicalType: 10 },
-  logicalType: { string: 1, timestamp: 8 },
+  schemaElement: { type: 1, repetitionType: 3, name: 4, numChildren: 5, convertedType: 6, scale: 7, precision: 8, logicalType: 10 },
+  logicalType: { string: 1, decimal: 5, timestamp: 8 },
+  decimalType: { scale: 1, precision: 2 },
   timestampType: { isAdjustedToUTC: 1, unit: 2 },
   timeUnit: { millis: 1 },
   rowGroup: { columns: 1, totalByteSize: 2, numRows: 3, fileOffset: 5, totalCompressedSize: 6, ordinal: 7 },
@@ -44,11 +45,23 @@ export const F = {
 /**
  * A column of a Furrow table file, by what it holds:
  * - `double`: OPTIONAL DOUBLE, a NaN in the batch is a null in the file;
+ * - `decimal`: OPTIONAL INT64 DECIMAL(18, 6) from doubles, NaN (or a value beyond ±DECIMAL_LIMIT) as null;
  * - `timestamp`: REQUIRED INT64 TIMESTAMP(MILLIS, UTC) from epoch milliseconds;
  * - `point`: REQUIRED BYTE_ARRAY holding a WKB Point (GeoParquet's WKB encoding) from lon/lat;
  * - `string`: OPTIONAL BYTE_ARRAY UTF8, dictionary-encoded per row group.
  */
-export type ColumnKind = 'double' | 'timestamp' | 'point' | 'string';
+export type ColumnKind = 'double' | 'decimal' | 'timestamp' | 'point' | 'string';
+
+/** Digits after the point of a `decimal` column: the 6 decimals every GeoJSON layer prints a value with. */
+export const DECIMAL_SCALE = 6;
+/** Precision of DECIMAL on INT64 (the most 18 digits allow). */
+export const DECIMAL_PRECISION = 18;
+/**
+ * Magnitude from which a `decimal` column stores null: DECIMAL(18, 6) holds 12 digits before the
+ * point. Far beyond any standard measurement (a million tonnes per point); a value beyond it is
+ * not a reading. Values below 2⁵³ / 10⁶ (≈ 9·10⁹) read back exactly as their 6-decimal rounding.
+ */
+export const DECIMAL_LIMIT = 1e12;
 
 export interface ParquetColumn {
   name: string;

@@ -1,11 +1,12 @@
 import { promisify } from 'node:util';
 import { openFileSource, type ByteSource } from '../../formats/byte-source.ts';
 import { gunzip } from 'node:zlib';
-import { Codec, ConvertedType, Encoding, F, MAGIC, PageType, PhysicalType, Repetition, type ColumnKind } from './parquet-format.ts';
+import { Codec, ConvertedType, DECIMAL_SCALE, Encoding, F, MAGIC, PageType, PhysicalType, Repetition, type ColumnKind } from './parquet-format.ts';
 import type { ColumnData } from './parquet-writer.ts';
 import { ThriftReader, type ThriftStruct, type ThriftValue } from './thrift.ts';
 
 const gunzipAsync = promisify(gunzip);
+const DECIMAL_FACTOR = 10 ** DECIMAL_SCALE;
 
 export class TableFileError extends Error {
   constructor(message: string) {
@@ -145,13 +146,18 @@ function columnKind(element: ThriftStruct, name: string, fail: (why: string) => 
   const converted = int(element, F.schemaElement.convertedType);
   if (type === PhysicalType.DOUBLE) return 'double';
   if (type === PhysicalType.INT64 && converted === ConvertedType.TIMESTAMP_MILLIS && repetition === Repetition.REQUIRED) return 'timestamp';
+  if (type === PhysicalType.INT64 && converted === ConvertedType.DECIMAL) {
+    const scale = int(element, F.schemaElement.scale);
+    if (scale !== DECIMAL_SCALE) throw fail(`column ${name} is a DECIMAL with scale ${scale}; Furrow reads scale ${DECIMAL_SCALE}`);
+    return 'decimal';
+  }
   if (type === PhysicalType.BYTE_ARRAY && converted === ConvertedType.UTF8) return 'string';
   if (type === PhysicalType.BYTE_ARRAY && repetition === Repetition.REQUIRED) return 'point';
   throw fail(`column ${name} has physical type ${type}`);
 }
 
 async function decodeChunk(bytes: Buffer, codec: number, kind: ColumnKind, rows: number, where: string): Promise<ColumnData> {
-  const doubles = kind === 'double' || kind === 'timestamp' ? new Float64Array(rows) : undefined;
+  const doubles = kind === 'double' || kind === 'decimal' || kind === 'timestamp' ? new Float64Array(rows) : undefined;
   const lon = kind === 'point' ? new Float64Array(rows) : undefined;
   const lat = kind === 'point' ? new Float64Array(rows) : undefined;
   const strings = kind === 'string' ? new Array<string | null>(rows).fill(null) : undefined;
@@ -178,7 +184,7 @@ async function decodeChunk(bytes: Buffer, codec: number, kind: ColumnKind, rows:
     const view = new DataView(body.buffer, body.byteOffset, body.length);
     let at = 0;
     let defined: Uint8Array | undefined;
-    if (kind === 'double' || kind === 'string') {
+    if (kind === 'double' || kind === 'decimal' || kind === 'string') {
       const length = view.getUint32(0, true);
       defined = new Uint8Array(count);
       decodeHybrid(body, 4, 4 + length, 1, count, defined);
@@ -192,6 +198,16 @@ async function decodeChunk(bytes: Buffer, codec: number, kind: ColumnKind, rows:
       if (encoding !== Encoding.PLAIN) throw new TableFileError(`${where}: encoding ${encoding} is not read`);
       if (present === count) doubles!.set(values, row);
       else for (let i = 0, j = 0; i < count; i++) doubles![row + i] = defined![i] ? values[j++]! : NaN;
+    } else if (kind === 'decimal') {
+      if (encoding !== Encoding.PLAIN) throw new TableFileError(`${where}: encoding ${encoding} is not read`);
+      // Divided, not multiplied by 10⁻⁶: the quotient is the double nearest the 6-decimal value, as the GeoJSON layers print it.
+      for (let i = 0; i < count; i++) {
+        if (!defined![i]) doubles![row + i] = NaN;
+        else {
+          doubles![row + i] = (view.getUint32(at, true) + view.getInt32(at + 4, true) * 0x1_0000_0000) / DECIMAL_FACTOR;
+          at += 8;
+        }
+      }
     } else if (kind === 'timestamp') {
       for (let i = 0; i < count; i++) doubles![row + i] = view.getUint32(i * 8, true) + view.getInt32(i * 8 + 4, true) * 0x1_0000_0000;
     } else if (kind === 'point') {

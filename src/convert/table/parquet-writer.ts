@@ -1,7 +1,7 @@
 import { endianness } from 'node:os';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { Codec, ConvertedType, Encoding, F, MAGIC, PageType, PhysicalType, Repetition, type ColumnKind, type ParquetColumn } from './parquet-format.ts';
+import { Codec, ConvertedType, DECIMAL_LIMIT, DECIMAL_PRECISION, DECIMAL_SCALE, Encoding, F, MAGIC, PageType, PhysicalType, Repetition, type ColumnKind, type ParquetColumn } from './parquet-format.ts';
 import { ThriftWriter, type ThriftField } from './thrift.ts';
 
 const gzipAsync = promisify(gzip);
@@ -56,7 +56,7 @@ const MAX_IN_FLIGHT = 2;
  * group is encoded when it is handed over, its pages are compressed on libuv's thread pool (the
  * second core) while the caller prepares the next, and the footer is written at the end.
  * Written by hand because the npm writers measured 12–22 s for 2 M rows × 36 columns (bench/README.md,
- * "Columnar table"): this one only knows the four column kinds Furrow stores, one data page per
+ * "Columnar table"): this one only knows the five column kinds Furrow stores, one data page per
  * column chunk, PLAIN values, RLE/bit-packed definition levels and dictionary-encoded text.
  */
 export class ParquetFileWriter {
@@ -244,7 +244,7 @@ export class ParquetFileWriter {
 }
 
 function physicalType(kind: ColumnKind): number {
-  return kind === 'double' ? PhysicalType.DOUBLE : kind === 'timestamp' ? PhysicalType.INT64 : PhysicalType.BYTE_ARRAY;
+  return kind === 'double' ? PhysicalType.DOUBLE : kind === 'timestamp' || kind === 'decimal' ? PhysicalType.INT64 : PhysicalType.BYTE_ARRAY;
 }
 
 function schemaElement(column: ParquetColumn): ThriftField[] {
@@ -253,6 +253,26 @@ function schemaElement(column: ParquetColumn): ThriftField[] {
   fields.push([F.schemaElement.repetitionType, 'i32', required ? Repetition.REQUIRED : Repetition.OPTIONAL], [F.schemaElement.name, 'binary', column.name]);
   if (column.kind === 'string') {
     fields.push([F.schemaElement.convertedType, 'i32', ConvertedType.UTF8], [F.schemaElement.logicalType, 'struct', [[F.logicalType.string, 'struct', []]]]);
+  } else if (column.kind === 'decimal') {
+    fields.push(
+      [F.schemaElement.convertedType, 'i32', ConvertedType.DECIMAL],
+      [F.schemaElement.scale, 'i32', DECIMAL_SCALE],
+      [F.schemaElement.precision, 'i32', DECIMAL_PRECISION],
+      [
+        F.schemaElement.logicalType,
+        'struct',
+        [
+          [
+            F.logicalType.decimal,
+            'struct',
+            [
+              [F.decimalType.scale, 'i32', DECIMAL_SCALE],
+              [F.decimalType.precision, 'i32', DECIMAL_PRECISION],
+            ],
+          ],
+        ],
+      ],
+    );
   } else if (column.kind === 'timestamp') {
     fields.push(
       [F.schemaElement.convertedType, 'i32', ConvertedType.TIMESTAMP_MILLIS],
@@ -281,6 +301,9 @@ function encodeColumn(kind: ColumnKind, rows: number, data: ColumnData, name: st
     case 'double':
       if (!(data instanceof Float64Array) || data.length !== rows) throw new Error(`column ${name}: expected ${rows} doubles`);
       return encodeDoubles(data);
+    case 'decimal':
+      if (!(data instanceof Float64Array) || data.length !== rows) throw new Error(`column ${name}: expected ${rows} doubles`);
+      return encodeDecimals(data);
     case 'timestamp':
       if (!(data instanceof Float64Array) || data.length !== rows) throw new Error(`column ${name}: expected ${rows} times`);
       return encodeTimestamps(data, name);
@@ -322,6 +345,54 @@ function encodeDoubles(values: Float64Array): { bodies: PageBody[]; stats: Thrif
     body.set(new Uint8Array(present.buffer), start);
   }
   return { bodies: [{ type: PageType.DATA_PAGE, body, values: n, encoding: Encoding.PLAIN }], stats: statistics(nulls, nulls < n ? doubleBytes(min) : undefined, nulls < n ? doubleBytes(max) : undefined) };
+}
+
+const DECIMAL_FACTOR = 10 ** DECIMAL_SCALE;
+
+/**
+ * Doubles as INT64 DECIMAL(18, 6): the value × 10⁶, rounded, as the GeoJSON layers round it. Derived
+ * doubles (a rate × an area) carry noise in every mantissa bit and gzip gains almost nothing on them;
+ * the same values as integers have their top bytes zero and shrink to about half (bench/README.md).
+ */
+function encodeDecimals(values: Float64Array): { bodies: PageBody[]; stats: ThriftField[] } {
+  const n = values.length;
+  const scaled = new Float64Array(n);
+  let present = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    // NaN fails the test as well: both are stored as null.
+    if (!(Math.abs(v) < DECIMAL_LIMIT)) continue;
+    const k = Math.round(v * DECIMAL_FACTOR);
+    scaled[present++] = k;
+    if (k < min) min = k;
+    if (k > max) max = k;
+  }
+  const nulls = n - present;
+  const levels = definitionLevels(n, nulls, (i) => Math.abs(values[i]!) < DECIMAL_LIMIT);
+  const body = new Uint8Array(4 + levels.length + present * 8);
+  const view = new DataView(body.buffer);
+  view.setUint32(0, levels.length, true);
+  body.set(levels, 4);
+  for (let i = 0, o = 4 + levels.length; i < present; i++, o += 8) writeInt64(view, o, scaled[i]!);
+  const bound = (k: number) => {
+    const bytes = new Uint8Array(8);
+    writeInt64(new DataView(bytes.buffer), 0, k);
+    return bytes;
+  };
+  return { bodies: [{ type: PageType.DATA_PAGE, body, values: n, encoding: Encoding.PLAIN }], stats: statistics(nulls, present > 0 ? bound(min) : undefined, present > 0 ? bound(max) : undefined) };
+}
+
+/** An integral double as little-endian INT64 (two's complement), without a BigInt per value below 2⁵³. */
+function writeInt64(view: DataView, offset: number, k: number): void {
+  if (Math.abs(k) > Number.MAX_SAFE_INTEGER) {
+    view.setBigInt64(offset, BigInt(k), true);
+    return;
+  }
+  const high = Math.floor(k / 0x1_0000_0000);
+  view.setUint32(offset, k - high * 0x1_0000_0000, true);
+  view.setInt32(offset + 4, high, true);
 }
 
 function encodeTimestamps(times: Float64Array, name: string): { bodies: PageBody[]; stats: ThriftField[] } {

@@ -42,19 +42,20 @@ test('DuckDB reads the table: types, values, nulls, text, times, WKB points and 
         timestamp: 'TIMESTAMP WITH TIME ZONE',
         'raw.a': 'DOUBLE',
         'raw.s': 'VARCHAR',
-        wetMass: 'DOUBLE',
-        speed: 'DOUBLE',
+        // Standard values as the layers print them, 6 decimals (schema.ts).
+        wetMass: 'DECIMAL(18,6)',
+        speed: 'DECIMAL(18,6)',
         recordingStatus: 'VARCHAR',
         operationType: 'VARCHAR',
         crop: 'VARCHAR',
         cleanup: 'VARCHAR',
         removedBy: 'VARCHAR',
-        'filtered.wetMass': 'DOUBLE',
+        'filtered.wetMass': 'DECIMAL(18,6)',
       });
       const figures = await one(
         `SELECT count(*)::INTEGER AS n, count("raw.a")::INTEGER AS a_count, sum("raw.a") AS a_sum, count("raw.s")::INTEGER AS s_count,
                 count(*) FILTER (WHERE "raw.s" = 'ÿ€😀')::INTEGER AS s_unicode, count(*) FILTER (WHERE "raw.s" = '')::INTEGER AS s_empty,
-                sum(wetMass) AS wet_sum, count(speed)::INTEGER AS speed_count, count(*) FILTER (WHERE recordingStatus = 'Off')::INTEGER AS off,
+                sum(wetMass)::VARCHAR AS wet_sum, count(speed)::INTEGER AS speed_count, count(*) FILTER (WHERE recordingStatus = 'Off')::INTEGER AS off,
                 count(*) FILTER (WHERE removedBy IS NULL)::INTEGER AS kept, count(*) FILTER (WHERE crop = 'corn')::INTEGER AS corn,
                 min(epoch_ms(timestamp))::BIGINT::VARCHAR AS t0, max(epoch_ms(timestamp))::BIGINT::VARCHAR AS t1 FROM ${from}`,
       );
@@ -65,7 +66,8 @@ test('DuckDB reads the table: types, values, nulls, text, times, WKB points and 
       assert.equal(figures.s_count, rows.filter((i) => s.rawS(i) !== null).length);
       assert.equal(figures.s_unicode, rows.filter((i) => s.rawS(i) === 'ÿ€😀').length);
       assert.equal(figures.s_empty, rows.filter((i) => s.rawS(i) === '').length);
-      assert.ok(Math.abs((figures.wet_sum as number) - sum(rows.map(s.wetMass))) < 1e-6);
+      // DuckDB sums the decimals exactly: the sum of the 6-decimal values, in millionths.
+      assert.equal(Number(figures.wet_sum), sum(rows.map((i) => Math.round(s.wetMass(i) * 1e6))) / 1e6);
       assert.equal(figures.speed_count, rows.filter((i) => !Number.isNaN(s.speed(i))).length);
       assert.equal(figures.off, rows.filter((i) => s.recordingStatus(i) === 'Off').length);
       assert.equal(figures.kept, rows.filter((i) => s.removedBy(i) === null).length);
@@ -77,7 +79,7 @@ test('DuckDB reads the table: types, values, nulls, text, times, WKB points and 
       const probes = [0, 1, 65_535, 65_536, 69_999];
       const picked = (
         await con.runAndReadAll(
-          `SELECT row_number() OVER () - 1 AS i, geometry AS wkb, geometry::VARCHAR AS wkt, epoch_ms(timestamp)::VARCHAR AS t, "raw.a" AS a, removedBy, "filtered.wetMass" AS fw FROM ${from} QUALIFY i IN (${probes.join(',')}) ORDER BY i`,
+          `SELECT row_number() OVER () - 1 AS i, geometry AS wkb, geometry::VARCHAR AS wkt, epoch_ms(timestamp)::VARCHAR AS t, "raw.a" AS a, removedBy, "filtered.wetMass"::DOUBLE AS fw FROM ${from} QUALIFY i IN (${probes.join(',')}) ORDER BY i`,
         )
       ).getRowObjects();
       assert.equal(picked.length, probes.length);
@@ -95,7 +97,7 @@ test('DuckDB reads the table: types, values, nulls, text, times, WKB points and 
         assert.equal(String(row.t), String(Math.round(s.time(i))));
         assert.equal(row.a, Number.isNaN(s.rawA(i)) ? null : s.rawA(i));
         assert.equal(row.removedBy, s.removedBy(i));
-        assert.equal(row.fw, Number.isNaN(s.shiftedWetMass(i)) ? null : s.shiftedWetMass(i));
+        assert.equal(row.fw, Number.isNaN(s.shiftedWetMass(i)) ? null : s.stored(s.shiftedWetMass(i)));
       }
 
       const kv = (await con.runAndReadAll(`SELECT decode(key) AS key, decode(value) AS value FROM parquet_kv_metadata('${path}')`)).getRowObjectsJson();
@@ -127,7 +129,7 @@ test('hyparquet reads the table, its GeoParquet geometry included', async () => 
       assert.equal((row.timestamp as Date).getTime(), Math.round(s.time(i)));
       assert.equal(row['raw.a'], Number.isNaN(s.rawA(i)) ? null : s.rawA(i));
       assert.equal(row['raw.s'], s.rawS(i));
-      assert.equal(row.speed, Number.isNaN(s.speed(i)) ? null : s.speed(i));
+      assert.equal(row.speed, Number.isNaN(s.speed(i)) ? null : s.stored(s.speed(i)));
       assert.equal(row.removedBy, s.removedBy(i));
     });
   });

@@ -37,6 +37,8 @@ export const rawS = (i: number) => (i % 5 === 0 ? null : TEXTS[i % 3]!);
 export const wetMass = (i: number) => i * 0.001;
 export const shiftedWetMass = (i: number) => (i % 17 === 0 ? NaN : (i + 1) * 0.001);
 export const speed = (i: number) => (i % 11 === 0 ? NaN : 2.5);
+/** A standard value as the table gives it back: rounded to the 6 decimals every GeoJSON layer prints (DECIMAL(18, 6) columns). */
+export const stored = (v: number) => (Number.isNaN(v) ? NaN : Math.round(v * 1e6) / 1e6);
 export const recordingStatus = (i: number) => (i % 100 < 90 ? 'On' : 'Off');
 export const cleanup = (i: number) => (recordingStatus(i) === 'On' ? null : 'recordingStatus EQ On');
 export const removedBy = (i: number) => (cleanup(i) !== null ? `cleanup: ${cleanup(i)!}` : i % 13 === 0 ? 'speed' : null);
