@@ -204,12 +204,12 @@ async function decodeChunk(bytes: Buffer, codec: number, kind: ColumnKind, rows:
       for (let i = 0; i < count; i++) {
         if (!defined![i]) doubles![row + i] = NaN;
         else {
-          doubles![row + i] = (view.getUint32(at, true) + view.getInt32(at + 4, true) * 0x1_0000_0000) / DECIMAL_FACTOR;
+          doubles![row + i] = readInt64(view, at) / DECIMAL_FACTOR;
           at += 8;
         }
       }
     } else if (kind === 'timestamp') {
-      for (let i = 0; i < count; i++) doubles![row + i] = view.getUint32(i * 8, true) + view.getInt32(i * 8 + 4, true) * 0x1_0000_0000;
+      for (let i = 0; i < count; i++) doubles![row + i] = readInt64(view, i * 8);
     } else if (kind === 'point') {
       for (let i = 0; i < count; i++) {
         const length = view.getUint32(at, true);
@@ -236,6 +236,11 @@ async function decodeChunk(bytes: Buffer, codec: number, kind: ColumnKind, rows:
   if (row !== rows) throw new TableFileError(`${where}: ${row} values for ${rows} rows`);
   if (kind === 'point') return { lon: lon!, lat: lat! };
   return doubles ?? strings!;
+}
+
+/** A little-endian INT64 as a double: exact below 2⁵³, the nearest double beyond. */
+function readInt64(view: DataView, offset: number): number {
+  return view.getUint32(offset, true) + view.getInt32(offset + 4, true) * 0x1_0000_0000;
 }
 
 function plainStrings(body: Uint8Array, count: number): string[] {

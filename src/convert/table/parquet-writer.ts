@@ -376,12 +376,7 @@ function encodeDecimals(values: Float64Array): { bodies: PageBody[]; stats: Thri
   view.setUint32(0, levels.length, true);
   body.set(levels, 4);
   for (let i = 0, o = 4 + levels.length; i < present; i++, o += 8) writeInt64(view, o, scaled[i]!);
-  const bound = (k: number) => {
-    const bytes = new Uint8Array(8);
-    writeInt64(new DataView(bytes.buffer), 0, k);
-    return bytes;
-  };
-  return { bodies: [{ type: PageType.DATA_PAGE, body, values: n, encoding: Encoding.PLAIN }], stats: statistics(nulls, present > 0 ? bound(min) : undefined, present > 0 ? bound(max) : undefined) };
+  return { bodies: [{ type: PageType.DATA_PAGE, body, values: n, encoding: Encoding.PLAIN }], stats: statistics(nulls, present > 0 ? int64Bytes(min) : undefined, present > 0 ? int64Bytes(max) : undefined) };
 }
 
 /** An integral double as little-endian INT64 (two's complement), without a BigInt per value below 2⁵³. */
@@ -405,19 +400,11 @@ function encodeTimestamps(times: Float64Array, name: string): { bodies: PageBody
     // Whole milliseconds: the GeoJSON layers print milliseconds, and they print a time exactly as they print its rounding.
     const ms = Math.round(times[i]!);
     if (!Number.isSafeInteger(ms)) throw new Error(`column ${name}: point ${i} has no valid time`);
-    if (ms >= 0) {
-      view.setUint32(i * 8, ms % 0x1_0000_0000, true);
-      view.setUint32(i * 8 + 4, Math.floor(ms / 0x1_0000_0000), true);
-    } else view.setBigInt64(i * 8, BigInt(ms), true);
+    writeInt64(view, i * 8, ms);
     if (ms < min) min = ms;
     if (ms > max) max = ms;
   }
-  const bound = (ms: number) => {
-    const bytes = new Uint8Array(8);
-    new DataView(bytes.buffer).setBigInt64(0, BigInt(ms), true);
-    return bytes;
-  };
-  return { bodies: [{ type: PageType.DATA_PAGE, body, values: n, encoding: Encoding.PLAIN }], stats: statistics(0, n > 0 ? bound(min) : undefined, n > 0 ? bound(max) : undefined) };
+  return { bodies: [{ type: PageType.DATA_PAGE, body, values: n, encoding: Encoding.PLAIN }], stats: statistics(0, n > 0 ? int64Bytes(min) : undefined, n > 0 ? int64Bytes(max) : undefined) };
 }
 
 /** WKB Point: byte order 1 (little-endian), geometry type 1, x, y; each value prefixed by its length (PLAIN BYTE_ARRAY). */
@@ -530,6 +517,13 @@ function writeVarint(out: Uint8Array, offset: number, value: number): number {
   }
   out[offset++] = value;
   return offset;
+}
+
+/** A statistics bound of an INT64 column. */
+function int64Bytes(value: number): Uint8Array {
+  const bytes = new Uint8Array(8);
+  writeInt64(new DataView(bytes.buffer), 0, value);
+  return bytes;
 }
 
 function doubleBytes(value: number): Uint8Array {
