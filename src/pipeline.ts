@@ -7,7 +7,7 @@ import { FeatureCollectionWriter } from './convert/geojson-writer.ts';
 import { PointFeatureSerializer } from './convert/point-features.ts';
 import { Standardizer } from './convert/standardize.ts';
 import { StepTracker, type StepName, type StepStatus } from './convert/status.ts';
-import { addMachineFuel, SummaryBuilder } from './convert/summary.ts';
+import { addMachineFuel, SummaryBuilder, type SummaryFeature } from './convert/summary.ts';
 import { FILTER_FILES, resolveOptions, shiftedProperties, writeFilteredOutputs, type FilterResult, type FilterSettings } from './convert/filters/index.ts';
 import { TableReader, TableWriter, type TableRows, type TableSchema } from './convert/table/index.ts';
 import type { PointBatch } from './model/batch.ts';
@@ -129,7 +129,8 @@ export async function convertOperation(source: OperationSource, outDir: string, 
         standard = await FeatureCollectionWriter.open(join(outDir, OUTPUT_FILES.standard), foreign('standard'));
         writers.push(normalized, standard);
       }
-      summary = new SummaryBuilder(meta, standardizer.units, settings.units);
+      // Without its outline: the coverage's swath polygons take its place; only an operation whose coverage draws nothing reads its points again for it (pointsOutline).
+      summary = new SummaryBuilder(meta, standardizer.units, settings.units, { outline: false });
       coverage = new CoverageBuilder(standardizer.units);
       // Drawn from the filtered points, in the filters' writing pass: the outliers they remove must not squash the ramp.
       rasters = new PropertyRasters(standardizer.units, { projection: 'EPSG:4326', layer: 'filtered' });
@@ -203,6 +204,7 @@ export async function convertOperation(source: OperationSource, outDir: string, 
         feature.properties.coveredArea = { value: Math.round(converter('m2', areaUnit)(covered.coveredArea) * 1e6) / 1e6, unit: areaUnit };
         // The swath polygons are the truer shape of the work than the outline of the points (simplified here; exact in coverage.geojson).
         if (covered.outline && covered.outline.coordinates.length > 0) feature.geometry = covered.outline;
+        else feature.geometry = await pointsOutline(source, meta, standardizer.units, settings.units, constantMap);
         // Beyond Leaf: the machine's own totals beside Furrow's over the same points.
         const reconciliation = reconciler!.build();
         if (reconciliation.length > 0) {
@@ -310,6 +312,17 @@ export async function convertOperation(source: OperationSource, outDir: string, 
     filtered,
     coverage: coverageFigures,
   };
+}
+
+/** The outline of the points that pass cleanup (a buffer around each), from a read of their own: for an operation whose coverage drew no swath. */
+async function pointsOutline(source: OperationSource, meta: OperationSource['meta'], units: ReadonlyMap<StandardProperty, string>, system: UnitSystem, constants: ReadonlyMap<string, string>): Promise<SummaryFeature['geometry']> {
+  const standardizer = new Standardizer(meta, system);
+  const outline = new SummaryBuilder(meta, units, system);
+  for await (const batch of source.points()) {
+    const std = standardizer.apply(batch);
+    outline.addOutline(std, cleanupReasons(std, constants));
+  }
+  return outline.build().geometry;
 }
 
 /** Maps of the points that passed cleanup (the standard layer), read back from the operation's table. */

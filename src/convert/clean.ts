@@ -45,6 +45,23 @@ function passes(actual: number | string, operator: RuleOperator, expected: numbe
   }
 }
 
+function numberTest(operator: RuleOperator, expected: number): (actual: number) => boolean {
+  switch (operator) {
+    case 'GT':
+      return (actual) => actual > expected;
+    case 'GTE':
+      return (actual) => actual >= expected;
+    case 'LT':
+      return (actual) => actual < expected;
+    case 'LTE':
+      return (actual) => actual <= expected;
+    case 'EQ':
+      return (actual) => actual === expected;
+    case 'NE':
+      return (actual) => actual !== expected;
+  }
+}
+
 /**
  * Returns, for each point of a standardized batch, null when it passes or the rule that removed
  * it (as `property operator value`), so that later outputs can say why a point is gone.
@@ -62,11 +79,23 @@ export function cleanupReasons(batch: PointBatch, constants: ReadonlyMap<string,
     const numbers = batch.numbers.get(rule.property);
     const strings = batch.strings.get(rule.property);
     if (!numbers && !strings) continue;
+    const missing = `${rule.property} missing`;
+    if (numbers && typeof rule.value === 'number') {
+      // Most rules compare a number column with a number: one comparison made once per rule, no type test per value.
+      const test = numberTest(rule.operator, rule.value);
+      for (let i = 0; i < batch.length; i++) {
+        if (reasons[i] !== null) continue;
+        const value = numbers[i]!;
+        if (Number.isNaN(value)) reasons[i] = missing;
+        else if (!test(value)) reasons[i] = label;
+      }
+      continue;
+    }
     for (let i = 0; i < batch.length; i++) {
       if (reasons[i] !== null) continue;
       const value = numbers ? numbers[i]! : strings ? strings[i]! : null;
       // A logged property without a value at this point (before its first reading) cannot pass its rule.
-      if (value === null || (typeof value === 'number' && Number.isNaN(value))) reasons[i] = `${rule.property} missing`;
+      if (value === null || (typeof value === 'number' && Number.isNaN(value))) reasons[i] = missing;
       else if (!passes(value, rule.operator, rule.value)) reasons[i] = label;
     }
   }

@@ -391,10 +391,23 @@ export class Standardizer {
     // kg/ha of grain ↔ m³/ha through the crop's test weight (lb/bu).
     const m3PerKg = density ? volumeFromMass(1, density) : NaN;
     const o = this.out;
-    const put = (p: StandardProperty, i: number, v: number) => {
+    // Each output column and its conversion are looked up once per batch, not once per point (a Map lookup per value was a tenth of the standardizing).
+    const column = (p: StandardProperty): ((i: number, v: number) => void) => {
       const c = out.numbers.get(p);
-      if (c) c[i] = o[p]!(v);
+      if (!c) return () => {};
+      const convert = o[p]!;
+      return (i, v) => {
+        c[i] = convert(v);
+      };
     };
+    const wetMassPerArea = column('wetMassPerArea');
+    const dryMassPerArea = column('dryMassPerArea');
+    const wetVolumePerArea = column('wetVolumePerArea');
+    const dryVolumePerArea = column('dryVolumePerArea');
+    const wetMass = column('wetMass');
+    const dryMass = column('dryMass');
+    const wetVolume = column('wetVolume');
+    const dryVolume = column('dryVolume');
     for (let i = 0; i < n; i++) {
       const ha = areaM2[i]! / 10_000;
       let wetKgHa = massSrc && this.massPerAreaBase ? this.massPerAreaBase(massSrc[i]!) : NaN;
@@ -407,25 +420,25 @@ export class Standardizer {
       if (Number.isNaN(wetM3Ha) && !Number.isNaN(wetKgHa)) wetM3Ha = wetKgHa * m3PerKg;
       const dryKgHa = drySrc && this.dryMassPerAreaBase ? this.dryMassPerAreaBase(drySrc[i]!) : dryFromWet(wetKgHa, moist, standardMoisture);
       const dryM3Ha = Number.isNaN(loggedDryM3Ha) ? dryKgHa * m3PerKg : loggedDryM3Ha;
-      put('wetMassPerArea', i, wetKgHa);
-      put('dryMassPerArea', i, dryKgHa);
-      put('wetVolumePerArea', i, wetM3Ha);
-      put('dryVolumePerArea', i, dryM3Ha);
+      wetMassPerArea(i, wetKgHa);
+      dryMassPerArea(i, dryKgHa);
+      wetVolumePerArea(i, wetM3Ha);
+      dryVolumePerArea(i, dryM3Ha);
       const seconds = intervalSrc ? intervalToS!(intervalSrc[i]!) : out.intervals[i]!;
       // A point with no time of its own (a repeated timestamp) keeps its rate × area.
       const flowKg = flowSrc && seconds > 0 ? flowToKgPerS!(flowSrc[i]!) * seconds : NaN;
       if (!Number.isNaN(flowKg)) {
         // The measured mass itself; its dry share from the moisture, its volumes from the crop's test weight.
-        put('wetMass', i, flowKg);
-        put('dryMass', i, dryFromWet(flowKg, moist, standardMoisture));
-        put('wetVolume', i, flowKg * m3PerKg);
-        put('dryVolume', i, Number.isNaN(loggedDryM3Ha) || !(wetKgHa > 0) ? dryFromWet(flowKg, moist, standardMoisture) * m3PerKg : (flowKg * loggedDryM3Ha) / wetKgHa);
+        wetMass(i, flowKg);
+        dryMass(i, dryFromWet(flowKg, moist, standardMoisture));
+        wetVolume(i, flowKg * m3PerKg);
+        dryVolume(i, Number.isNaN(loggedDryM3Ha) || !(wetKgHa > 0) ? dryFromWet(flowKg, moist, standardMoisture) * m3PerKg : (flowKg * loggedDryM3Ha) / wetKgHa);
         continue;
       }
-      put('wetMass', i, wetKgHa * ha);
-      put('dryMass', i, dryKgHa * ha);
-      put('wetVolume', i, wetM3Ha * ha);
-      put('dryVolume', i, dryM3Ha * ha);
+      wetMass(i, wetKgHa * ha);
+      dryMass(i, dryKgHa * ha);
+      wetVolume(i, wetM3Ha * ha);
+      dryVolume(i, dryM3Ha * ha);
     }
   }
 }

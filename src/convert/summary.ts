@@ -27,12 +27,6 @@ class Stat {
   weight = 0;
   min = Infinity;
   max = -Infinity;
-  add(value: number, weight: number): void {
-    this.sum += value * weight;
-    this.weight += weight;
-    if (value < this.min) this.min = value;
-    if (value > this.max) this.max = value;
-  }
 }
 
 export interface StatValue {
@@ -123,16 +117,28 @@ export class SummaryBuilder {
       const t = batch.time[i]!;
       if (t < this.start) this.start = t;
       if (t > this.end) this.end = t;
-      if (removed[i] !== null) continue;
-      this.points++;
-      const a = area[i]!;
-      for (const [key, values] of columns) {
+      if (removed[i] === null) this.points++;
+    }
+    // Column by column, each statistic in local variables: the same sums in the same order as point by point, without a Map lookup per value.
+    for (const [key, values] of columns) {
+      const perArea = isPerArea(key);
+      let stat = this.stats.get(key);
+      let { sum, weight, min, max } = stat ?? new Stat();
+      let seen = false;
+      for (let i = 0; i < batch.length; i++) {
+        if (removed[i] !== null) continue;
         const v = values[i]!;
         if (Number.isNaN(v)) continue;
-        let stat = this.stats.get(key);
-        if (!stat) this.stats.set(key, (stat = new Stat()));
-        stat.add(v, isPerArea(key) ? a : 1);
+        const w = perArea ? area[i]! : 1;
+        sum += v * w;
+        weight += w;
+        if (v < min) min = v;
+        if (v > max) max = v;
+        seen = true;
       }
+      if (!seen) continue;
+      if (!stat) this.stats.set(key, (stat = new Stat()));
+      Object.assign(stat, { sum, weight, min, max });
     }
     if (this.outline) this.addOutline(batch, removed);
   }

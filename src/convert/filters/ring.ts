@@ -102,6 +102,36 @@ export class PointRing {
     move(removedBy, this.removedBy);
   }
 
+  /**
+   * Copies a batch's time, positions and columns (by key index; a missing column reads as NaN or
+   * null) into the slots of sequence numbers [first, first + length), column by column: copied
+   * point by point, a value at a time, this was the filter passes' hottest line. The caller has made
+   * room (`capacity` ≥ the held points + length).
+   */
+  copyIn(first: number, batch: PointBatch, columns: readonly (Float64Array | undefined)[], strings: readonly ((string | null)[] | undefined)[]): void {
+    const n = batch.length;
+    const start = this.slot(first);
+    const head = Math.min(n, this.capacity - start);
+    const put = (to: Float64Array, from: Float64Array | undefined): void => {
+      if (!from) {
+        to.fill(NaN, start, start + head);
+        to.fill(NaN, 0, n - head);
+        return;
+      }
+      to.set(from.subarray(0, head), start);
+      if (head < n) to.set(from.subarray(head, n), 0);
+    };
+    put(this.store.time, batch.time);
+    put(this.store.lon, batch.lon);
+    put(this.store.lat, batch.lat);
+    for (let k = 0; k < columns.length; k++) put(this.values[k]!, columns[k]);
+    for (let k = 0; k < strings.length; k++) {
+      const to = this.texts[k]!;
+      const from = strings[k];
+      for (let i = 0; i < n; i++) to[(first + i) & this.mask] = from?.[i] ?? null;
+    }
+  }
+
   private allocate(capacity: number): void {
     this.track = new Float64Array(capacity);
     this.on = new Uint8Array(capacity);

@@ -76,23 +76,19 @@ export class LookAheadWindow {
     const status = batch.strings.get('recordingStatus');
     const gapMs = this.plan.options.passes.gapSeconds * 1000;
     const h = this.history;
-    let ring = this.ring;
+    const { ring } = this;
     // Operations have one track unless they log sections: skip the map lookup while the track repeats.
     let lastTrack = NaN;
     let state: TrackState | undefined;
+    // Points are released only after the loop: the ring must hold the whole batch beside the held points.
+    while (this.tail - this.head + batch.length > ring.capacity) ring.grow(this.head, this.tail);
+    ring.copyIn(this.tail, batch, columns, strings);
     for (let i = 0; i < batch.length; i++) {
-      if (this.tail - this.head === ring.capacity) ring.grow(this.head, this.tail);
-      ring = this.ring;
       const seq = this.tail++;
       const s = ring.slot(seq);
       const time = batch.time[i]!;
       const lon = batch.lon[i]!;
       const lat = batch.lat[i]!;
-      ring.store.time[s] = time;
-      ring.store.lon[s] = lon;
-      ring.store.lat[s] = lat;
-      for (let k = 0; k < columns.length; k++) ring.values[k]![s] = columns[k]?.[i] ?? NaN;
-      for (let k = 0; k < strings.length; k++) ring.texts[k]![s] = strings[k]?.[i] ?? null;
       const sectionValue = section === undefined ? 0 : ring.values[section]![s]!;
       const track = Number.isNaN(sectionValue) ? -1 : sectionValue;
       const on = this.recording ? status?.[i] === 'On' : true;
