@@ -87,43 +87,44 @@ export class ParquetFileWriter {
     const ordinal = this.rowGroups.length;
     this.rowGroups.push([]);
     this.rows += rows;
-    const job = Promise.all(encoded).then((chunks) => {
-      this.chain = this.chain.then(async () => {
-        const start = this.offset;
-        const columns: ThriftField[][] = [];
-        let uncompressed = 0;
-        let compressed = 0;
-        for (const chunk of chunks) {
-          const chunkStart = this.offset;
-          const dictionary = chunk.dictionaryBytes > 0;
-          columns.push([
-            [F.columnChunk.fileOffset, 'i64', chunkStart],
+    // Row groups are placed in the file in the order they were handed over, whichever finishes compressing first: the same input gives the same bytes.
+    const ready = Promise.all(encoded);
+    // Handled where the chain reaches it; until then a failed compression must not count as unhandled.
+    ready.catch(() => {});
+    const job = (this.chain = this.chain.then(() => ready).then(async (chunks) => {
+      const start = this.offset;
+      const columns: ThriftField[][] = [];
+      let uncompressed = 0;
+      let compressed = 0;
+      for (const chunk of chunks) {
+        const chunkStart = this.offset;
+        const dictionary = chunk.dictionaryBytes > 0;
+        columns.push([
+          [F.columnChunk.fileOffset, 'i64', chunkStart],
+          [
+            F.columnChunk.metaData,
+            'struct',
             [
-              F.columnChunk.metaData,
-              'struct',
-              [
-                ...chunk.meta,
-                [F.columnMetaData.dataPageOffset, 'i64', chunkStart + chunk.dictionaryBytes],
-                [F.columnMetaData.dictionaryPageOffset, 'i64', dictionary ? chunkStart : undefined],
-                [F.columnMetaData.statistics, 'struct', chunk.stats],
-              ] as ThriftField[],
-            ],
-          ]);
-          await this.emit(chunk.pages);
-          uncompressed += chunk.uncompressed;
-          compressed += chunk.compressed;
-        }
-        this.rowGroups[ordinal] = [
-          [F.rowGroup.columns, 'list<struct>', columns],
-          [F.rowGroup.totalByteSize, 'i64', uncompressed],
-          [F.rowGroup.numRows, 'i64', rows],
-          [F.rowGroup.fileOffset, 'i64', start],
-          [F.rowGroup.totalCompressedSize, 'i64', compressed],
-          [F.rowGroup.ordinal, 'i32', ordinal],
-        ];
-      });
-      return this.chain;
-    });
+              ...chunk.meta,
+              [F.columnMetaData.dataPageOffset, 'i64', chunkStart + chunk.dictionaryBytes],
+              [F.columnMetaData.dictionaryPageOffset, 'i64', dictionary ? chunkStart : undefined],
+              [F.columnMetaData.statistics, 'struct', chunk.stats],
+            ] as ThriftField[],
+          ],
+        ]);
+        await this.emit(chunk.pages);
+        uncompressed += chunk.uncompressed;
+        compressed += chunk.compressed;
+      }
+      this.rowGroups[ordinal] = [
+        [F.rowGroup.columns, 'list<struct>', columns],
+        [F.rowGroup.totalByteSize, 'i64', uncompressed],
+        [F.rowGroup.numRows, 'i64', rows],
+        [F.rowGroup.fileOffset, 'i64', start],
+        [F.rowGroup.totalCompressedSize, 'i64', compressed],
+        [F.rowGroup.ordinal, 'i32', ordinal],
+      ];
+    }));
     job.catch((error: unknown) => (this.failed ??= error));
     this.inFlight.push(job);
     while (this.inFlight.length > MAX_IN_FLIGHT) await this.inFlight.shift();
