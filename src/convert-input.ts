@@ -6,7 +6,10 @@ import { detectDatasets } from './formats/detect.ts';
 import { driversForProvider } from './formats/providers.ts';
 import { DRIVERS } from './formats/registry.ts';
 import type { Dataset, Driver, OperationMeta } from './formats/types.ts';
+import { InputProgress, type ConversionProgress } from './input-progress.ts';
 import { convertOperation, type ConvertSettings, type OperationResult } from './pipeline.ts';
+
+export type { ConversionProgress } from './input-progress.ts';
 
 export interface ReportOperation {
   id: string;
@@ -32,9 +35,15 @@ export interface ConversionReport {
 }
 
 export interface ConvertProgress {
-  /** Called once the operations are known, before any is converted. */
-  start?(operationCount: number): void;
+  /** Called once the operations are known, before any is converted, with the bytes of input they will read (ConversionProgress.bytesTotal). */
+  start?(operationCount: number, bytesTotal: number): void;
   operationDone?(operation: ReportOperation, result: OperationResult): void;
+  /**
+   * Called whenever the bytes done, an operation's stage or its points change, many times a
+   * second on a large input: throttle what it does. The last call, after the last operation, has
+   * bytesDone === bytesTotal. Given, it makes the entries' streams count their bytes.
+   */
+  update?(state: ConversionProgress): void;
 }
 
 /** A stable id per operation, derived from where it sits in the input, so the same input always yields the same ids. */
@@ -63,9 +72,13 @@ export async function convertInput(input: string | ByteSource, outDir: string, s
   const archive = await openArchive(input, settings.archive);
   const report: ConversionReport = { operations: [], failures: [...archive.failures] };
   const active = driversForProvider(drivers, settings.provider);
+  const { update } = progress;
+  const counter = new InputProgress(update ?? (() => {}));
+  // Counting costs a stream per entry read: only for a caller who listens.
+  const entries = update ? counter.count(archive.entries) : archive.entries;
   try {
-    const datasets = await detectDatasets(archive.entries, active);
-    if (datasets.length === 0) report.failures.push({ path: '', reason: await nothingFound(archive.entries, drivers, active, settings.provider) });
+    const datasets = await detectDatasets(entries, active);
+    if (datasets.length === 0) report.failures.push({ path: '', reason: await nothingFound(entries, drivers, active, settings.provider) });
     const driverOf = new Map(drivers.map((d) => [d.name, d]));
     const planned: { dataset: Dataset; sources: Awaited<ReturnType<Driver['read']>>; folder: string }[] = [];
     const usedFolders = new Set<string>();
@@ -83,11 +96,18 @@ export async function convertInput(input: string | ByteSource, outDir: string, s
         report.failures.push({ path: dataset.root, reason: (error as Error).message });
       }
     }
-    progress.start?.(planned.reduce((n, p) => n + p.sources.length, 0));
+    const operationCount = planned.reduce((n, p) => n + p.sources.length, 0);
+    counter.plan(
+      planned.filter((p) => p.sources.length > 0).map((p) => p.dataset),
+      operationCount,
+    );
+    progress.start?.(operationCount, counter.snapshot.bytesTotal);
     for (const { dataset, sources, folder } of planned) {
-      for (const source of sources) {
+      for (const [index, source] of sources.entries()) {
         const dir = `${folder}/${folderName(source.meta.id)}`;
-        const result = await convertOperation(source, join(outDir, dir), { units: settings.units, geojson: settings.geojson });
+        counter.operationStarted(dir);
+        const result = await convertOperation(source, join(outDir, dir), { units: settings.units, geojson: settings.geojson }, update ? { stage: (s) => counter.stage(s), points: (n) => counter.points(n) } : {});
+        counter.operationEnded(index === sources.length - 1 ? dataset.entries.values() : undefined);
         const operation: ReportOperation = {
           id: operationId(dataset.root, source.meta),
           dir,

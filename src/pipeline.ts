@@ -50,6 +50,22 @@ export interface OperationResult {
   coverage?: Pick<CoverageResult, 'coveredArea' | 'sweptArea'>;
 }
 
+/**
+ * What an operation is doing, for progress displays: `reading` the first pass over its points
+ * (sensor survey, standardizing, cleanup, summary), `coverage` tracing the covered area,
+ * `filters` the filters' statistics passes, `writing` the pass that writes the table and the
+ * filtered layers, `images` drawing the maps.
+ */
+export type OperationStage = 'reading' | 'coverage' | 'filters' | 'writing' | 'images';
+
+/** Callbacks of convertOperation; all optional, called synchronously, so they must be cheap. */
+export interface OperationProgress {
+  /** The operation enters a stage; a read pass of the source starts after it, never before. */
+  stage?(stage: OperationStage): void;
+  /** Points read so far in the `reading` pass, after each batch. */
+  points?(count: number): void;
+}
+
 /** Names of the files written for each operation. */
 export const OUTPUT_FILES = {
   table: 'table.parquet',
@@ -86,7 +102,8 @@ function summaryJson(feature: { geometry: unknown }): string {
  * `outDir`. An operation whose points all fail cleanup stays processed with its raw and normalized
  * outputs and its totals; the cleaned layer's steps say why they are empty.
  */
-export async function convertOperation(source: OperationSource, outDir: string, settings: ConvertSettings): Promise<OperationResult> {
+export async function convertOperation(source: OperationSource, outDir: string, settings: ConvertSettings, progress: OperationProgress = {}): Promise<OperationResult> {
+  progress.stage?.('reading');
   const steps = new StepTracker();
   steps.ok('originalFile');
   await mkdir(outDir, { recursive: true });
@@ -147,6 +164,7 @@ export async function convertOperation(source: OperationSource, outDir: string, 
     let widestWidth = -Infinity;
     for await (const batch of source.points()) {
       pointCount += batch.length;
+      progress.points?.(pointCount);
       if (raw) {
         const rawFeature = rawFeatures.bind(batch);
         for (let i = 0; i < batch.length; i++) if (raw.add(rawFeature(i))) await raw.flush();
@@ -195,6 +213,7 @@ export async function convertOperation(source: OperationSource, outDir: string, 
         else steps.ok('cleanupGeojson');
         steps.ok('areaAndYield');
         const feature = summary!.build();
+        progress.stage?.('coverage');
         const covered = await coverage!.finish(outDir);
         // Let the coverage raster go before the filter passes run: an operation's memory stays the largest of its steps, not their sum.
         coverage = undefined;
@@ -225,6 +244,7 @@ export async function convertOperation(source: OperationSource, outDir: string, 
         const queue: { rows: TableRows; removedBy: (string | null)[]; shifted: Map<string, Float64Array> }[] = [];
         const standardized = async function* (pass?: 'write'): AsyncGenerator<PointBatch> {
           const again = new Standardizer(meta, settings.units);
+          progress.stage?.(pass === 'write' ? 'writing' : 'filters');
           if (pass === 'write') table = await TableWriter.open(join(outDir, OUTPUT_FILES.table), writeSchema);
           for await (const batch of source.points()) {
             const std = again.apply(batch);
@@ -277,6 +297,7 @@ export async function convertOperation(source: OperationSource, outDir: string, 
         imaging = true;
         // Nothing survived the filters but some points passed cleanup (a short or odd log): draw those, from the table, rather than nothing; the legends say so.
         if (filtered.kept === 0 && keptCount > 0) rasters = await standardRasters(join(outDir, OUTPUT_FILES.table), standardizer.units);
+        progress.stage?.('images');
         const images = await rasters!.finish(outDir);
         rasters = undefined;
         if (images.images.length > 0) steps.ok('propertiesPNGs', `${images.images.length} images`);

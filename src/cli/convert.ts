@@ -1,7 +1,7 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import cliProgress from 'cli-progress';
 import { exportOperation, type ExportFormat } from './export-outputs.ts';
+import { logView, terminalView } from './progress.ts';
 import { convertInput, type ConvertInputSettings, type ConvertProgress } from '../convert-input.ts';
 
 /** Converts one input and writes report.json; returns the exit code: 0 when an operation converted, 1 when none did, 2 when the input cannot be used. */
@@ -13,23 +13,24 @@ export async function runConvert(input: string, outDir: string, settings: Conver
     return 2;
   }
   await mkdir(outDir, { recursive: true });
-  const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'converting [{bar}] {value}/{total} operations {current}', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  // Without a terminal (logs, CI) lines instead of a bar: one per operation, and one now and then during a long one.
+  const view = process.stderr.isTTY ? terminalView(process.stderr) : logView((line) => console.error(line));
   const progress: ConvertProgress = {
-    start: (total) => bar?.start(total, 0, { current: '' }),
-    // Without a terminal (logs, CI) one line per operation, so a long run shows where it is.
-    operationDone: (op, result) => (bar ? bar.increment({ current: `${op.dir} ${op.status}` }) : console.error(`${op.dir}: ${op.status}, ${result.pointCount} points${op.status === 'processed' ? '' : ` (${op.statusDetails})`}`)),
+    start: (operations, bytes) => view.start(operations, bytes),
+    update: (state) => view.update(state),
+    operationDone: (op, result) => view.operationDone(op, result),
   };
   let report;
   try {
     report = await convertInput(input, outDir, settings, progress);
   } catch (error) {
-    bar?.stop();
+    view.stop();
     const reason = (error as Error).message;
     await writeFile(join(outDir, 'report.json'), JSON.stringify({ operations: [], failures: [{ path: input, reason }] }, null, 2) + '\n');
     console.error(`furrow: ${reason}`);
     return 1;
   }
-  bar?.stop();
+  view.stop();
   for (const operation of report.operations) {
     if (operation.status === 'processed') operation.warnings.push(...(await exportOperation(join(outDir, operation.dir), format)));
   }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { convertInput, type ReportOperation } from '../convert-input.ts';
+import type { MessagePort } from 'node:worker_threads';
+import { convertInput, type ConversionProgress, type ReportOperation } from '../convert-input.ts';
 import type { ArchiveFailure } from '../formats/archive.ts';
 import { DRIVERS } from '../formats/registry.ts';
 import type { ArchiveEntry, Dataset, Driver } from '../formats/types.ts';
@@ -41,7 +42,27 @@ export interface BatchConversionInput {
   maxOperations: number;
   /** ...less those earlier slices of this run converted. */
   allowance: number;
+  /** Where SliceProgress messages go while the slice converts (at most one per PROGRESS_EVERY_MS); transferred to the thread. */
+  progress?: MessagePort;
+  /** Least time between two progress messages; PROGRESS_EVERY_MS unless a test wants every one. */
+  progressEveryMs?: number;
 }
+
+/**
+ * Where a slice stands, in the upload's terms: bytes of every dataset of the upload (the earlier
+ * slices' counted as done), operations of this slice only (the job adds the earlier slices').
+ */
+export interface SliceProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  operationsDone: number;
+  operationsTotal: number;
+  /** The stage of the operation being converted, if one is. */
+  stage?: NonNullable<ConversionProgress['current']>['stage'];
+}
+
+/** A progress message a second at most: the job writes each to the database. */
+export const PROGRESS_EVERY_MS = 1000;
 
 export interface ConvertedOperation extends Omit<ReportOperation, 'id' | 'dir'> {
   sourceKey: string;
@@ -58,6 +79,8 @@ export interface BatchConversionResult {
   failures: ArchiveFailure[];
   /** Where the next slice starts (a dataset index), when this one stopped at its budget. */
   next?: number;
+  /** Where the upload stands after this slice: every dataset before `next` done (all of them after the last slice). */
+  progress: SliceProgress;
 }
 
 /** A dataset as detection gave it, by entry path: rebuilt over a fresh opening of the same zip. */
@@ -125,13 +148,15 @@ export async function convertBatchZip(input: BatchConversionInput): Promise<Batc
   await mkdir(input.outDir, { recursive: true });
   if (input.from === 0) {
     const rejected = await checkUpload(await openLocatedZip(input.zip), input.outDir, input.limits);
-    if (rejected) return { rejected, datasets: 0, operations: [], failures: [{ path: '', reason: rejected }] };
+    if (rejected) return { rejected, datasets: 0, operations: [], failures: [{ path: '', reason: rejected }], progress: { bytesDone: 0, bytesTotal: 0, operationsDone: 0, operationsTotal: 0 } };
   }
 
   const skip = new Set(input.skip);
   let detection: Map<string, RememberedDataset[]> | undefined;
   let byPath: Map<string, ArchiveEntry> | undefined;
   const indexOf = new Map<Dataset, number>();
+  /** The declared bytes of each dataset detection found, by index. */
+  const bytesOf: number[] = [];
   // convertInput converts in the order the datasets were read and their operations listed: the n-th key is the n-th operation of its report.
   const keys: string[] = [];
   // Datasets convertInput will report as "no operations" because this slice did not read them (or read only skipped operations).
@@ -161,7 +186,10 @@ export async function convertBatchZip(input: BatchConversionInput): Promise<Batc
           found.map((d) => ({ fileFormat: d.fileFormat, root: d.root, entries: [...d.entries].map(([key, entry]) => [key, entry.path] as [string, string]) })),
         );
       }
-      for (const dataset of found) indexOf.set(dataset, indexOf.size);
+      for (const dataset of found) {
+        bytesOf[indexOf.size] = datasetBytes(dataset);
+        indexOf.set(dataset, indexOf.size);
+      }
       return found;
     },
     async read(dataset) {
@@ -193,13 +221,19 @@ export async function convertBatchZip(input: BatchConversionInput): Promise<Batc
     },
   }));
 
-  const report = await convertInput(
-    await openLocatedZip(input.zip),
-    join(input.outDir, 'operations'),
-    { units: input.units, geojson: input.geojson ?? false, provider: input.provider, archive: { limits: input.limits, maxNestedDepth: input.limits.maxNestedDepth, tempDir: input.outDir } },
-    {},
-    drivers,
-  );
+  const sum = (from: number, to: number) => bytesOf.slice(from, to).reduce((n, b) => n + b, 0);
+  let report;
+  try {
+    report = await convertInput(
+      await openLocatedZip(input.zip),
+      join(input.outDir, 'operations'),
+      { units: input.units, geojson: input.geojson ?? false, provider: input.provider, archive: { limits: input.limits, maxNestedDepth: input.limits.maxNestedDepth, tempDir: input.outDir } },
+      input.progress ? postProgress(input.progress, input.progressEveryMs ?? PROGRESS_EVERY_MS, () => sum(0, input.from), () => sum(0, bytesOf.length)) : {},
+      drivers,
+    );
+  } finally {
+    input.progress?.close();
+  }
   if (report.operations.length !== keys.length) throw new Error(`internal error: ${report.operations.length} operations converted but ${keys.length} listed`);
   // Failures of the archive itself (a broken nested zip) are the same in every slice: the first one reports them.
   const datasetFailures = new Set([...read, ...notRead]);
@@ -212,11 +246,33 @@ export async function convertBatchZip(input: BatchConversionInput): Promise<Batc
         `${capped.left} more operation(s) of this dataset and the ${datasetsLeft} dataset(s) after it were left out`,
     });
   }
+  const bytesTotal = sum(0, bytesOf.length);
   return {
+    progress: { bytesDone: next === undefined || capped ? bytesTotal : sum(0, next), bytesTotal, operationsDone: report.operations.length, operationsTotal: report.operations.length },
     datasets: indexOf.size,
     operations: report.operations.map(({ id: _id, dir, ...operation }, i) => ({ ...operation, sourceKey: keys[i]!, dir: join(input.outDir, 'operations', dir) })),
     failures,
     next: capped ? undefined : next,
+  };
+}
+
+/**
+ * Posts the slice's progress, in the upload's bytes: the datasets of earlier slices (`before`)
+ * are done, every dataset detected counts in the total. Throttled; a slice's last word is its
+ * result's `progress`.
+ */
+function postProgress(port: MessagePort, everyMs: number, before: () => number, all: () => number) {
+  let last = -Infinity;
+  return {
+    update(state: ConversionProgress) {
+      const now = performance.now();
+      if (now - last < everyMs) return;
+      last = now;
+      const done = before() + state.bytesDone;
+      const total = Math.max(all(), before() + state.bytesTotal);
+      const message: SliceProgress = { bytesDone: done, bytesTotal: total, operationsDone: state.operationsDone, operationsTotal: state.operationsTotal, ...(state.current ? { stage: state.current.stage } : {}) };
+      port.postMessage(message);
+    },
   };
 }
 

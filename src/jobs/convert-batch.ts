@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { emitEvent } from '../alerts/events.ts';
 import type { UnitSystem } from '../model/properties.ts';
 import { fileBlobPrefix } from '../store/blob-keys.ts';
-import type { Batch, BatchFailure, BlobStore, FileEntry, Job, MetadataStore } from '../store/types.ts';
+import type { Batch, BatchFailure, BatchProgress, BlobStore, FileEntry, Job, MetadataStore } from '../store/types.ts';
 import { DEFAULT_SLICE_BUDGET, type ConvertedOperation, type SliceBudget } from './batch-conversion.ts';
+import { batchProgress, ProgressWriter } from './batch-progress.ts';
 import type { ConvertPool } from './convert-pool.ts';
 import { storeOutputs, summaryFacts } from './file-outputs.ts';
 import { entryProvider } from './file-provider.ts';
@@ -79,9 +80,9 @@ export function convertBatchHandler(deps: ConvertBatchDeps): JobHandler {
   const maxOperations = deps.maxOperations ?? DEFAULT_MAX_UPLOAD_OPERATIONS;
   const sliceBudget = deps.sliceBudget ?? DEFAULT_SLICE_BUDGET;
 
-  async function finish(batch: Batch, status: 'PROCESSED' | 'FAILED', statusDetails: string | null, failures: BatchFailure[] = []): Promise<void> {
+  async function finish(batch: Batch, status: 'PROCESSED' | 'FAILED', statusDetails: string | null, failures: BatchFailure[] = [], progress?: BatchProgress): Promise<void> {
     await store.addBatchFailures(batch.id, failures);
-    await store.updateBatch(batch.id, { status, statusDetails, updatedTime: new Date().toISOString() });
+    await store.updateBatch(batch.id, { status, statusDetails, updatedTime: new Date().toISOString(), ...(progress ? { progress } : {}) });
     await emitEvent(store, batch.ownerId, 'batchUploadProcessingFinished', { batchId: batch.id, leafUserId: batch.leafUserId });
   }
 
@@ -144,7 +145,7 @@ export function convertBatchHandler(deps: ConvertBatchDeps): JobHandler {
       if (!batch) return; // deleted with its Leaf user since it was queued
       const slice = sliceOf(job);
       // A run starts its list of failures afresh (a retry's first slice); later slices add to it.
-      if (slice.index === 0) await store.updateBatch(batch.id, { status: 'PROCESSING', failures: [], updatedTime: new Date().toISOString() });
+      if (slice.index === 0) await store.updateBatch(batch.id, { status: 'PROCESSING', failures: [], progress: null, updatedTime: new Date().toISOString() });
       const done = (await store.fileStatesOfBatch(batch.id)).filter((f) => f.status === 'processed');
       await withJobTempDir(deps.dataDir, job, async (dir) => {
         let zip;
@@ -154,6 +155,8 @@ export function convertBatchHandler(deps: ConvertBatchDeps): JobHandler {
           if (!(await store.findBatch(batch.id))) return; // deleted, upload and all, since the job started
           throw error;
         }
+        // The thread's reports, at most one a second, into the batch row (GET /batch/{id}).
+        const writer = new ProgressWriter(store, batch.id);
         const result = await deps.pool.convertBatch(
           {
             zip,
@@ -169,21 +172,24 @@ export function convertBatchHandler(deps: ConvertBatchDeps): JobHandler {
             allowance: Math.max(0, maxOperations - slice.operations),
           },
           signal,
-        );
+          (progress) => writer.report(batchProgress(progress, slice.operations)),
+        ).finally(() => writer.stop());
         if (result.rejected) return finish(batch, 'FAILED', result.rejected, result.failures);
+        const progress = batchProgress(result.progress, slice.operations, result.next === undefined ? 'done' : 'queued');
         for (const operation of result.operations) {
           signal.throwIfAborted();
           if (!(await record(batch, operation))) return; // the batch is gone: nothing left to finish
         }
         if (result.next !== undefined) {
           await store.addBatchFailures(batch.id, result.failures);
+          await store.updateBatch(batch.id, { progress });
           const next: Slice = { run: slice.run, index: slice.index + 1, from: result.next, operations: slice.operations + result.operations.length };
           await store.enqueue('convertBatch', { ...job.payload, slice: next }, undefined, { ownerId: batch.ownerId, id: sliceJobId(slice.run, next.index) });
           return;
         }
         const processed = (await store.fileStatesOfBatch(batch.id)).some((f) => f.status === 'processed');
-        if (processed) return finish(batch, 'PROCESSED', null, result.failures);
-        return finish(batch, 'FAILED', result.datasets === 0 ? NO_VALID_FILES : UNABLE_TO_READ, result.failures);
+        if (processed) return finish(batch, 'PROCESSED', null, result.failures, progress);
+        return finish(batch, 'FAILED', result.datasets === 0 ? NO_VALID_FILES : UNABLE_TO_READ, result.failures, progress);
       });
     },
 
@@ -192,7 +198,8 @@ export function convertBatchHandler(deps: ConvertBatchDeps): JobHandler {
       const batch = typeof job.payload.batchId === 'string' ? await store.findBatch(job.payload.batchId) : undefined;
       if (!batch) return;
       const processed = (await store.fileStatesOfBatch(batch.id)).some((f) => f.status === 'processed');
-      await finish(batch, processed ? 'PROCESSED' : 'FAILED', processed ? null : INTERNAL_ERROR, [{ path: '', reason: error.message }]);
+      // Stopped for good: its progress says it is over, with the figures it reached.
+      await finish(batch, processed ? 'PROCESSED' : 'FAILED', processed ? null : INTERNAL_ERROR, [{ path: '', reason: error.message }], batch.progress && { ...batch.progress, stage: 'done' });
     },
   };
 }

@@ -1,10 +1,12 @@
+import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { BatchConversionInput, BatchConversionResult } from './batch-conversion.ts';
+import type { BatchConversionInput, BatchConversionResult, SliceProgress } from './batch-conversion.ts';
 import type { MergeInput, MergeOutcome } from './merge-operations.ts';
 
 /** Conversion is CPU-bound (inflating, decoding, writing GeoJSON text): it runs in worker threads so the job loop, heartbeats and the API stay responsive. */
 export interface ConvertPool {
-  convertBatch(input: BatchConversionInput, signal?: AbortSignal): Promise<BatchConversionResult>;
+  /** `onProgress` hears the slice's progress while it converts, at most once a second. */
+  convertBatch(input: Omit<BatchConversionInput, 'progress'>, signal?: AbortSignal, onProgress?: (progress: SliceProgress) => void): Promise<BatchConversionResult>;
   merge(input: MergeInput, signal?: AbortSignal): Promise<MergeOutcome>;
   close(): Promise<void>;
 }
@@ -20,7 +22,18 @@ export function createConvertPool(threads: number): ConvertPool {
     idleTimeout: IDLE_TIMEOUT_MS,
   });
   return {
-    convertBatch: (input, signal) => pool.run(input, { name: 'convertBatchZip', signal }) as Promise<BatchConversionResult>,
+    async convertBatch(input, signal, onProgress) {
+      if (!onProgress) return (await pool.run(input, { name: 'convertBatchZip', signal })) as BatchConversionResult;
+      // The thread posts on its end of a channel of its own: progress of one task never mixes with another's.
+      const { port1, port2 } = new MessageChannel();
+      port1.on('message', (message: SliceProgress) => onProgress(message));
+      try {
+        const task: BatchConversionInput = { ...input, progress: port2 };
+        return (await pool.run(task, { name: 'convertBatchZip', signal, transferList: [port2] })) as BatchConversionResult;
+      } finally {
+        port1.close();
+      }
+    },
     merge: (input, signal) => pool.run(input, { name: 'mergeOperations', signal }) as Promise<MergeOutcome>,
     close: () => pool.destroy(),
   };

@@ -14,6 +14,7 @@ import {
   type JobState,
   type LeafUser,
   type NewBatch,
+  type BatchProgress,
   type Owner,
   type Provider,
   type Webhook,
@@ -101,6 +102,7 @@ export function batchFromRow(row: Selectable<BatchesTable>): Batch {
     blobKey: row.blob_key,
     failures: parse<Batch['failures']>(row.failures),
     failureCount: Number(row.failure_count),
+    ...(row.progress ? { progress: parse<BatchProgress>(row.progress) } : {}),
   };
 }
 
@@ -119,16 +121,18 @@ export function batchToRow(batch: NewBatch): Selectable<BatchesTable> {
     blob_key: batch.blobKey,
     failures: JSON.stringify(batch.failures.slice(0, FAILURE_PREVIEW)),
     failure_count: batch.failures.length,
+    progress: batch.progress ? JSON.stringify(batch.progress) : null,
   };
 }
 
-type BatchChanges = Partial<Pick<Batch, 'status' | 'statusDetails' | 'updatedTime'>>;
+type BatchChanges = Partial<Pick<Batch, 'status' | 'statusDetails' | 'updatedTime'>> & { progress?: BatchProgress | null };
 
 export function batchChangesToRow(changes: BatchChanges): Partial<Insertable<BatchesTable>> {
   const row: Partial<Insertable<BatchesTable>> = {};
   if (changes.status !== undefined) row.status = changes.status;
   if (changes.statusDetails !== undefined) row.status_details = changes.statusDetails;
   if (changes.updatedTime !== undefined) row.updated_time = isoTime(changes.updatedTime);
+  if (changes.progress !== undefined) row.progress = changes.progress === null ? null : JSON.stringify(changes.progress);
   return row;
 }
 

@@ -46,6 +46,8 @@ export interface BatchesTable {
   /** JSON array of {path, reason}: the first failures only (FAILURE_PREVIEW); every one is in batch_failures. */
   failures: string;
   failure_count: number;
+  /** JSON BatchProgress, null until a conversion reports. */
+  progress: string | null;
 }
 
 /** Every failure of a batch, in the order found. */

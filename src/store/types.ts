@@ -70,7 +70,28 @@ export interface Batch {
   failures: BatchFailure[];
   /** How many failures the batch has in all. */
   failureCount: number;
+  /** Where its conversion stands, once a conversion has reported (Furrow extension of GET /batch/{id}). */
+  progress?: BatchProgress;
 }
+
+/**
+ * A batch's conversion as it goes, written at most about once a second while a slice converts.
+ * Bytes are the uncompressed bytes of the datasets' entries (input-progress.ts counts how far the
+ * readers got); operations are those this run converts, known slice by slice.
+ */
+export interface BatchProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  /** bytesDone / bytesTotal rounded down to 4 decimals (by operations when there are no bytes); 1 only when done. */
+  fraction: number;
+  operationsDone: number;
+  operationsTotal: number;
+  /** The stage of the operation being converted (pipeline.ts OperationStage); `queued` between slices; `done` at the end. */
+  stage: BatchStage;
+}
+
+export const BATCH_STAGES = ['reading', 'coverage', 'filters', 'writing', 'images', 'queued', 'done'] as const;
+export type BatchStage = (typeof BATCH_STAGES)[number];
 
 export interface BatchFailure {
   path: string;
@@ -278,7 +299,7 @@ export interface MetadataStore {
   getBatch(ownerId: string, id: string): Promise<Batch | undefined>;
   listBatches(ownerId: string, page: number, size: number): Promise<{ items: Batch[]; total: number }>;
   /** `failures`, when given, replaces every failure of the batch. */
-  updateBatch(id: string, changes: Partial<Pick<Batch, 'status' | 'statusDetails' | 'updatedTime' | 'failures'>>): Promise<void>;
+  updateBatch(id: string, changes: Partial<Pick<Batch, 'status' | 'statusDetails' | 'updatedTime' | 'failures'>> & { progress?: BatchProgress | null }): Promise<void>;
   /** Appends failures after the batch's others (a conversion in slices reports each slice's). */
   addBatchFailures(batchId: string, failures: readonly BatchFailure[]): Promise<void>;
   /** A page of a batch's failures in the order found, and how many there are. */

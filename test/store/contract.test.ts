@@ -93,6 +93,18 @@ for (const engine of ENGINES) {
     assert.equal(await store.countOwners(), 1);
   });
 
+  run('a batch keeps the progress its conversion last wrote, and a retry clears it', async (store) => {
+    const { owner, user } = await ownerWithUser(store, 'grower');
+    const batch = await store.createBatch(batchRecord(owner.id, user.id));
+    assert.equal(batch.progress, undefined);
+    const progress = { bytesDone: 3_000_000_000, bytesTotal: 5_000_000_000, fraction: 0.6, operationsDone: 1, operationsTotal: 3, stage: 'writing' as const };
+    await store.updateBatch(batch.id, { progress });
+    assert.deepEqual((await store.getBatch(owner.id, batch.id))?.progress, progress);
+    assert.equal((await store.findBatch(batch.id))?.status, 'RECEIVED', 'the other columns are left alone');
+    await store.updateBatch(batch.id, { status: 'PROCESSING', progress: null });
+    assert.equal((await store.listBatches(owner.id, 0, 10)).items[0]?.progress, undefined);
+  });
+
   run('an entry re-recorded for the same batch and operation replaces the first, keeping its id and creation time', async (store) => {
     const { owner, user } = await ownerWithUser(store, 'grower');
     const batch = await store.createBatch(batchRecord(owner.id, user.id));

@@ -1441,6 +1441,23 @@ export interface operations {
                         leafFiles?: string[];
                         /** Format: uuid */
                         leafUserId: string;
+                        /** @description Furrow extension: where the conversion stands, updated about once a second while it runs; absent before it starts */
+                        progress?: {
+                            /** @description uncompressed bytes of the recognised datasets the conversion has worked through */
+                            bytesDone: number;
+                            /** @description uncompressed bytes of every file of the recognised datasets */
+                            bytesTotal: number;
+                            /** @description bytesDone / bytesTotal, rounded down; 1 only when the conversion is done */
+                            fraction: number;
+                            operationsDone: number;
+                            /** @description operations this run converts, as far as known: a large upload is converted in slices, each adding its operations when it starts */
+                            operationsTotal: number;
+                            /**
+                             * @description what the operation being converted is doing; `queued` between two slices of a large upload; `done` at the end
+                             * @enum {unknown}
+                             */
+                            stage: "reading" | "coverage" | "filters" | "writing" | "images" | "queued" | "done";
+                        };
                         /**
                          * @description `Other` lets Furrow detect the format (it always does)
                          * @enum {unknown}
@@ -1538,6 +1555,23 @@ export interface operations {
                         leafFiles?: string[];
                         /** Format: uuid */
                         leafUserId: string;
+                        /** @description Furrow extension: where the conversion stands, updated about once a second while it runs; absent before it starts */
+                        progress?: {
+                            /** @description uncompressed bytes of the recognised datasets the conversion has worked through */
+                            bytesDone: number;
+                            /** @description uncompressed bytes of every file of the recognised datasets */
+                            bytesTotal: number;
+                            /** @description bytesDone / bytesTotal, rounded down; 1 only when the conversion is done */
+                            fraction: number;
+                            operationsDone: number;
+                            /** @description operations this run converts, as far as known: a large upload is converted in slices, each adding its operations when it starts */
+                            operationsTotal: number;
+                            /**
+                             * @description what the operation being converted is doing; `queued` between two slices of a large upload; `done` at the end
+                             * @enum {unknown}
+                             */
+                            stage: "reading" | "coverage" | "filters" | "writing" | "images" | "queued" | "done";
+                        };
                         /**
                          * @description `Other` lets Furrow detect the format (it always does)
                          * @enum {unknown}
@@ -1625,6 +1659,23 @@ export interface operations {
                         leafFiles?: string[];
                         /** Format: uuid */
                         leafUserId: string;
+                        /** @description Furrow extension: where the conversion stands, updated about once a second while it runs; absent before it starts */
+                        progress?: {
+                            /** @description uncompressed bytes of the recognised datasets the conversion has worked through */
+                            bytesDone: number;
+                            /** @description uncompressed bytes of every file of the recognised datasets */
+                            bytesTotal: number;
+                            /** @description bytesDone / bytesTotal, rounded down; 1 only when the conversion is done */
+                            fraction: number;
+                            operationsDone: number;
+                            /** @description operations this run converts, as far as known: a large upload is converted in slices, each adding its operations when it starts */
+                            operationsTotal: number;
+                            /**
+                             * @description what the operation being converted is doing; `queued` between two slices of a large upload; `done` at the end
+                             * @enum {unknown}
+                             */
+                            stage: "reading" | "coverage" | "filters" | "writing" | "images" | "queued" | "done";
+                        };
                         /**
                          * @description `Other` lets Furrow detect the format (it always does)
                          * @enum {unknown}
@@ -1761,6 +1812,23 @@ export interface operations {
                         leafFiles?: string[];
                         /** Format: uuid */
                         leafUserId: string;
+                        /** @description Furrow extension: where the conversion stands, updated about once a second while it runs; absent before it starts */
+                        progress?: {
+                            /** @description uncompressed bytes of the recognised datasets the conversion has worked through */
+                            bytesDone: number;
+                            /** @description uncompressed bytes of every file of the recognised datasets */
+                            bytesTotal: number;
+                            /** @description bytesDone / bytesTotal, rounded down; 1 only when the conversion is done */
+                            fraction: number;
+                            operationsDone: number;
+                            /** @description operations this run converts, as far as known: a large upload is converted in slices, each adding its operations when it starts */
+                            operationsTotal: number;
+                            /**
+                             * @description what the operation being converted is doing; `queued` between two slices of a large upload; `done` at the end
+                             * @enum {unknown}
+                             */
+                            stage: "reading" | "coverage" | "filters" | "writing" | "images" | "queued" | "done";
+                        };
                         /**
                          * @description `Other` lets Furrow detect the format (it always does)
                          * @enum {unknown}

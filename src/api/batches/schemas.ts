@@ -1,11 +1,23 @@
 import { Type, type Static } from 'typebox';
 import { STEPS, type StepName } from '../../convert/status.ts';
-import { FAILURE_PREVIEW, PROVIDERS, type Batch, type FileEntry } from '../../store/types.ts';
+import { BATCH_STAGES, FAILURE_PREVIEW, PROVIDERS, type Batch, type FileEntry } from '../../store/types.ts';
 
 export const Uuid = Type.String({ format: 'uuid' });
 export const Provider = Type.Enum([...PROVIDERS], { description: '`Other` lets Furrow detect the format (it always does)' });
 
 export const BatchFailureJson = Type.Object({ path: Type.String({ description: 'where in the zip (empty: the upload as a whole)' }), reason: Type.String() });
+
+export const BatchProgressJson = Type.Object(
+  {
+    bytesDone: Type.Integer({ description: 'uncompressed bytes of the recognised datasets the conversion has worked through' }),
+    bytesTotal: Type.Integer({ description: 'uncompressed bytes of every file of the recognised datasets' }),
+    fraction: Type.Number({ minimum: 0, maximum: 1, description: 'bytesDone / bytesTotal, rounded down; 1 only when the conversion is done' }),
+    operationsDone: Type.Integer(),
+    operationsTotal: Type.Integer({ description: 'operations this run converts, as far as known: a large upload is converted in slices, each adding its operations when it starts' }),
+    stage: Type.Enum([...BATCH_STAGES], { description: 'what the operation being converted is doing; `queued` between two slices of a large upload; `done` at the end' }),
+  },
+  { description: 'Furrow extension: where the conversion stands, updated about once a second while it runs; absent before it starts' },
+);
 
 export const BatchJson = Type.Object({
   id: Uuid,
@@ -23,6 +35,7 @@ export const BatchJson = Type.Object({
     }),
   ),
   failureCount: Type.Optional(Type.Integer({ description: 'Furrow extension: how many parts of the zip could not be read in all (GET /batch/{id} only)' })),
+  progress: Type.Optional(BatchProgressJson),
 });
 export type BatchJsonType = Static<typeof BatchJson>;
 
@@ -56,6 +69,7 @@ export function batchJson(batch: Batch, detail?: { files: FileEntry[] }): BatchJ
     uploadTimestamp: batch.uploadTimestamp,
   };
   if (batch.statusDetails) json.statusDetails = batch.statusDetails;
+  if (batch.progress) json.progress = batch.progress;
   if (detail) {
     json.leafFiles = detail.files.map((f) => f.id);
     json.failures = batch.failures;
