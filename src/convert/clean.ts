@@ -28,24 +28,8 @@ export const DEFAULT_CLEANUP_RULES: readonly CleanupRule[] = [
   { property: 'crop', operator: 'NE', value: 'unknown' },
 ];
 
-function passes(actual: number | string, operator: RuleOperator, expected: number | string): boolean {
-  switch (operator) {
-    case 'GT':
-      return actual > expected;
-    case 'GTE':
-      return actual >= expected;
-    case 'LT':
-      return actual < expected;
-    case 'LTE':
-      return actual <= expected;
-    case 'EQ':
-      return actual === expected;
-    case 'NE':
-      return actual !== expected;
-  }
-}
-
-function numberTest(operator: RuleOperator, expected: number): (actual: number) => boolean {
+/** The rule's comparison, made once per rule: applied to every value of a column, it costs no operator switch or type test per value. */
+function comparison<T extends number | string>(operator: RuleOperator, expected: T): (actual: T) => boolean {
   switch (operator) {
     case 'GT':
       return (actual) => actual > expected;
@@ -73,7 +57,7 @@ export function cleanupReasons(batch: PointBatch, constants: ReadonlyMap<string,
     const label = `${rule.property} ${rule.operator} ${rule.value}`;
     const constant = constants.get(rule.property);
     if (constant !== undefined) {
-      if (!passes(constant, rule.operator, rule.value)) for (let i = 0; i < reasons.length; i++) reasons[i] ??= label;
+      if (!comparison<number | string>(rule.operator, rule.value)(constant)) for (let i = 0; i < reasons.length; i++) reasons[i] ??= label;
       continue;
     }
     const numbers = batch.numbers.get(rule.property);
@@ -81,8 +65,7 @@ export function cleanupReasons(batch: PointBatch, constants: ReadonlyMap<string,
     if (!numbers && !strings) continue;
     const missing = `${rule.property} missing`;
     if (numbers && typeof rule.value === 'number') {
-      // Most rules compare a number column with a number: one comparison made once per rule, no type test per value.
-      const test = numberTest(rule.operator, rule.value);
+      const test = comparison(rule.operator, rule.value);
       for (let i = 0; i < batch.length; i++) {
         if (reasons[i] !== null) continue;
         const value = numbers[i]!;
@@ -91,12 +74,13 @@ export function cleanupReasons(batch: PointBatch, constants: ReadonlyMap<string,
       }
       continue;
     }
+    const passes = comparison<number | string>(rule.operator, rule.value);
     for (let i = 0; i < batch.length; i++) {
       if (reasons[i] !== null) continue;
       const value = numbers ? numbers[i]! : strings ? strings[i]! : null;
       // A logged property without a value at this point (before its first reading) cannot pass its rule.
       if (value === null || (typeof value === 'number' && Number.isNaN(value))) reasons[i] = missing;
-      else if (!passes(value, rule.operator, rule.value)) reasons[i] = label;
+      else if (!passes(value)) reasons[i] = label;
     }
   }
   return reasons;

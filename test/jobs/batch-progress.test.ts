@@ -8,30 +8,18 @@ import { convertBatchHandler } from '../../src/jobs/convert-batch.ts';
 import { DEFAULT_ZIP_LIMITS } from '../../src/jobs/zip-guard.ts';
 import type { BatchProgress } from '../../src/store/types.ts';
 import { sample } from '../helpers/samples.ts';
-import { withTempDir } from '../helpers/temp.ts';
 import { zipBuffer } from '../helpers/zip.ts';
-import { jobsEnv, uploadBatch, type JobsEnv } from './helpers/env.ts';
+import { uploadBatch, withJobsEnv } from './helpers/env.ts';
 import { inFolder, SAMPLE_ZIP, zipFiles } from './helpers/fixtures.ts';
 
 const AGCO = sample('isoxml', 'agco-microtrak', 'agco-microtrak.zip');
-
-async function withEnv(fn: (env: JobsEnv) => Promise<void>): Promise<void> {
-  await withTempDir(async (dir) => {
-    const env = await jobsEnv(dir);
-    try {
-      await fn(env);
-    } finally {
-      await env.close();
-    }
-  });
-}
 
 function bytesOf(files: Record<string, Buffer>): number {
   return Object.values(files).reduce((n, b) => n + b.length, 0);
 }
 
 test('the conversion thread reports a slice by bytes, monotonic, and its result ends at the total', () =>
-  withEnv(async (env) => {
+  withJobsEnv(async (env) => {
     const files = await zipFiles(AGCO);
     const batch = await uploadBatch(env, AGCO);
     const messages: SliceProgress[] = [];
@@ -49,7 +37,7 @@ test('the conversion thread reports a slice by bytes, monotonic, and its result 
   }));
 
 test('a batch in slices: queued with the first dataset done, then done with every byte and operation', () =>
-  withEnv(async (env) => {
+  withJobsEnv(async (env) => {
     const first = inFolder('A', await zipFiles(SAMPLE_ZIP));
     const second = inFolder('B', await zipFiles(AGCO));
     const batch = await uploadBatch(env, await zipBuffer({ ...first, ...second }));

@@ -9,28 +9,16 @@ import { openGeoJsonView } from '../../src/convert/table/index.ts';
 import { convertBatchHandler, NO_VALID_FILES, UNABLE_TO_READ } from '../../src/jobs/convert-batch.ts';
 import { fileIdFor, parseSourceKey } from '../../src/jobs/source-key.ts';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from '../../src/jobs/zip-guard.ts';
-import { withTempDir } from '../helpers/temp.ts';
 import { zipBuffer } from '../helpers/zip.ts';
-import { jobsEnv, queuedEvents, runJob, subscribeAll, uploadBatch, type JobsEnv } from './helpers/env.ts';
+import { queuedEvents, runJob, subscribeAll, uploadBatch, type JobsEnv, withJobsEnv } from './helpers/env.ts';
 import { inFolder, SAMPLE_ZIP, zipFiles } from './helpers/fixtures.ts';
 
 function handlerFor(env: JobsEnv, zipLimits: ZipLimits = DEFAULT_ZIP_LIMITS) {
   return convertBatchHandler({ store: env.store, blobs: env.blobs, dataDir: env.dir, pool: env.pool, units: 'default', zipLimits });
 }
 
-async function withEnv(fn: (env: JobsEnv) => Promise<void>): Promise<void> {
-  await withTempDir(async (dir) => {
-    const env = await jobsEnv(dir);
-    try {
-      await fn(env);
-    } finally {
-      await env.close();
-    }
-  });
-}
-
 test('the Kverneland sample: batch PROCESSED, one processed planted file with the figures `furrow convert` gives', () =>
-  withEnv(async (env) => {
+  withJobsEnv(async (env) => {
     await subscribeAll(env);
     // What the CLI writes for the same zip, without store, blobs or worker.
     const direct = await convertInput(SAMPLE_ZIP, join(env.dir, 'direct'), { units: 'default' });
@@ -89,7 +77,7 @@ test('the Kverneland sample: batch PROCESSED, one processed planted file with th
   }));
 
 test('FURROW_STORE_GEOJSON=true: the five GeoJSON layers are stored beside the table, the bytes the CLI writes with --geojson', () =>
-  withEnv(async (env) => {
+  withJobsEnv(async (env) => {
     const direct = await convertInput(SAMPLE_ZIP, join(env.dir, 'direct'), { units: 'default', geojson: true });
     const directDir = join(env.dir, 'direct', direct.operations[0]!.dir);
     const batch = await uploadBatch(env, SAMPLE_ZIP);
@@ -103,14 +91,14 @@ test('FURROW_STORE_GEOJSON=true: the five GeoJSON layers are stored beside the t
   }));
 
 test('a provider named at upload is kept', () =>
-  withEnv(async (env) => {
+  withJobsEnv(async (env) => {
     const batch = await uploadBatch(env, SAMPLE_ZIP, { provider: 'CNHI' });
     await runJob(env, handlerFor(env), 'convertBatch', { batchId: batch.id });
     assert.equal((await env.store.filesOfBatch(batch.id))[0]?.provider, 'CNHI');
   }));
 
 test('a zip without machine data: FAILED, "No valid files found"', () =>
-  withEnv(async (env) => {
+  withJobsEnv(async (env) => {
     await subscribeAll(env);
     const batch = await uploadBatch(env, await zipBuffer({ 'readme.txt': 'no machine data here', 'photo.jpg': 'not really' }));
     await runJob(env, handlerFor(env), 'convertBatch', { batchId: batch.id });
@@ -123,7 +111,7 @@ test('a zip without machine data: FAILED, "No valid files found"', () =>
   }));
 
 test('data found but unreadable: FAILED, "Files found but unable to read..."', () =>
-  withEnv(async (env) => {
+  withJobsEnv(async (env) => {
     const batch = await uploadBatch(env, await zipBuffer({ 'TASKDATA/TASKDATA.XML': '<ISO11783_TaskData VersionMajor="4"><TSK A="TSK1"' }));
     await runJob(env, handlerFor(env), 'convertBatch', { batchId: batch.id });
     const done = await env.store.getBatch(env.owner.id, batch.id);
@@ -133,7 +121,7 @@ test('data found but unreadable: FAILED, "Files found but unable to read..."', (
   }));
 
 test('a zip bomb: FAILED with the reason, nothing inflated', () =>
-  withEnv(async (env) => {
+  withJobsEnv(async (env) => {
     await subscribeAll(env);
     const bomb = await zipBuffer({ 'TASKDATA/TASKDATA.XML': '<ISO11783_TaskData/>', 'TASKDATA/TLG00001.BIN': Buffer.alloc(20 * 1024 ** 2) });
     assert.ok(bomb.length < 64 * 1024, `${bomb.length} bytes packed`);
@@ -147,7 +135,7 @@ test('a zip bomb: FAILED with the reason, nothing inflated', () =>
   }));
 
 test('retry converts only the operations that failed and leaves processed ones untouched', () =>
-  withEnv(async (env) => {
+  withJobsEnv(async (env) => {
     await subscribeAll(env);
     const files = await zipFiles(SAMPLE_ZIP);
     // Dataset B's timelog is empty the first time: its operation fails (no points).

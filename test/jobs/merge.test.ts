@@ -8,20 +8,8 @@ import { openGeoJsonView } from '../../src/convert/table/index.ts';
 import { newMergedEntry } from '../../src/jobs/merged-entry.ts';
 import { DEFAULT_ZIP_LIMITS } from '../../src/jobs/zip-guard.ts';
 import type { FileEntry } from '../../src/store/types.ts';
-import { withTempDir } from '../helpers/temp.ts';
-import { jobsEnv, queuedEvents, runJob, subscribeAll, uploadBatch, type JobsEnv } from './helpers/env.ts';
+import { queuedEvents, runJob, subscribeAll, uploadBatch, type JobsEnv, withJobsEnv } from './helpers/env.ts';
 import { SAMPLE_ZIP } from './helpers/fixtures.ts';
-
-async function withEnv(fn: (env: JobsEnv) => Promise<void>): Promise<void> {
-  await withTempDir(async (dir) => {
-    const env = await jobsEnv(dir);
-    try {
-      await fn(env);
-    } finally {
-      await env.close();
-    }
-  });
-}
 
 /** Two uploads of the sample, converted: two processed planted files. */
 async function twoFiles(env: JobsEnv): Promise<FileEntry[]> {
@@ -57,7 +45,7 @@ async function featureCount(env: JobsEnv, file: FileEntry): Promise<number> {
 type Area = { properties: { totalArea: { value: number; unit: string } } };
 
 test('merging two files re-reads both original operations into one processed operation', () =>
-  withEnv(async (env) => {
+  withJobsEnv(async (env) => {
     const sources = await twoFiles(env);
     await subscribeAll(env);
     const entry = await mergedEntry(env, sources);
@@ -89,7 +77,7 @@ test('merging two files re-reads both original operations into one processed ope
   }));
 
 test('a source that no longer exists fails the merge with a clear message', () =>
-  withEnv(async (env) => {
+  withJobsEnv(async (env) => {
     const sources = await twoFiles(env);
     await subscribeAll(env);
     const entry = await mergedEntry(env, sources);
@@ -104,7 +92,7 @@ test('a source that no longer exists fails the merge with a clear message', () =
   }));
 
 test('an operation that is no longer found in its upload fails the merge', () =>
-  withEnv(async (env) => {
+  withJobsEnv(async (env) => {
     const sources = await twoFiles(env);
     await env.store.updateFile(sources[1]!.id, { sourceKey: JSON.stringify(['TASKDATA.XML', 'TSK9-planted']) });
     const entry = await mergedEntry(env, sources);

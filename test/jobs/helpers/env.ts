@@ -10,6 +10,7 @@ import type { Batch, BlobStore, JobKind, LeafUser, MetadataStore, Owner, Webhook
 import { WEBHOOK_EVENTS } from '../../../src/store/types.ts';
 import { batchRecord, ownerWithUser } from '../../store/helpers/records.ts';
 import { jobRows } from '../../store/helpers/jobs-table.ts';
+import { withTempDir } from '../../helpers/temp.ts';
 
 /** A data folder with a real SQLite store, blob store and conversion pool, and one owner with a Leaf user. */
 export interface JobsEnv {
@@ -46,6 +47,18 @@ export async function jobsEnv(dir: string): Promise<JobsEnv> {
 }
 
 /** What the API does on POST /batch: the zip into the blob store, then the batch record. */
+/** Runs `fn` with a fresh environment in a temporary folder, closed and removed afterwards. */
+export async function withJobsEnv(fn: (env: JobsEnv) => Promise<void>): Promise<void> {
+  await withTempDir(async (dir) => {
+    const env = await jobsEnv(dir);
+    try {
+      await fn(env);
+    } finally {
+      await env.close();
+    }
+  });
+}
+
 export async function uploadBatch(env: JobsEnv, zip: string | Buffer, changes: Partial<Batch> = {}): Promise<Batch> {
   const id = randomUUID();
   const blobKey = `batches/${id}/upload.zip`;
